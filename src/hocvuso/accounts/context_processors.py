@@ -1,0 +1,54 @@
+"""The navigation each role sees: its own work first."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hocvuso.accounts.authz import Perm, grants, has_role, scope_paths
+from hocvuso.accounts.models import Role
+from hocvuso.places.models import Area
+
+
+def _scope_root(user, perm: Perm) -> Area | None:
+    paths = scope_paths(user, perm)
+    if not paths:
+        return None
+    return Area.objects.filter(path=paths[0]).first()
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    items = [{"label": _("Trang chủ"), "url": reverse("portal:home"), "name": "home"}]
+    if user is None or not user.is_authenticated:
+        return {"nav_items": items, "user_roles": []}
+
+    area = _scope_root(user, Perm.VIEW_AREA)
+    if area is not None:
+        items.append(
+            {
+                "label": _("Địa bàn của tôi"),
+                "url": reverse("places:area_detail", args=[area.code]),
+                "name": "area",
+            }
+        )
+    village_root = _scope_root(user, Perm.MANAGE_VILLAGES)
+    if village_root is not None and village_root.level == Area.Level.COMMUNE:
+        items.append(
+            {
+                "label": _("Thôn, tổ dân phố"),
+                "url": reverse("places:villages", args=[village_root.code]),
+                "name": "villages",
+            }
+        )
+    if scope_paths(user, Perm.REGISTER_LEARNER):
+        items.append(
+            {
+                "label": _("Đăng ký hộ người học"),
+                "url": reverse("accounts:register_assisted"),
+                "name": "register_assisted",
+            }
+        )
+    if has_role(user, Role.NATIONAL_ADMIN) or user.is_superuser:
+        items.append({"label": _("Quản trị hệ thống"), "url": reverse("admin:index"), "name": "admin"})
+    items.append({"label": _("Tài khoản"), "url": reverse("accounts:profile"), "name": "profile"})
+    roles = sorted({role.label for role, _path in grants(user)})
+    return {"nav_items": items, "user_roles": roles}
