@@ -26,7 +26,13 @@ class Perm(StrEnum):
     ADMINISTER = "system.admin"
 
 
-_FIELD = {Perm.VIEW_AREA, Perm.REGISTER_LEARNER, Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE, Perm.RECORD_FIELD_WORK}
+_FIELD = {
+    Perm.VIEW_AREA,
+    Perm.REGISTER_LEARNER,
+    Perm.VIEW_PEOPLE,
+    Perm.EDIT_PEOPLE,
+    Perm.RECORD_FIELD_WORK,
+}
 _OFFICER = _FIELD | {Perm.VIEW_REPORTS, Perm.MANAGE_VILLAGES, Perm.MANAGE_ACCOUNTS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {

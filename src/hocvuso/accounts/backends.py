@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from hocvuso.accounts.authz import Perm, can
+from hocvuso.accounts import services
+from hocvuso.accounts.authz import Perm, can, has_role
+from hocvuso.accounts.models import Role
 from hocvuso.accounts.phone import normalise_phone
 from hocvuso.places.models import Area
 
@@ -32,9 +34,15 @@ class PhoneOrUsernameBackend(ModelBackend):
 
 
 class AreaRoleBackend(BaseBackend):
-    """`user.has_perm("village.manage", area)` answers through the one authorisation check."""
+    """Permissions through the one authorisation check.
+
+    `user.has_perm("village.manage", area)` asks `can`; without an area, only a national admin
+    holds a permission, which is how national admins get every model permission in Django admin.
+    """
 
     def has_perm(self, user_obj, perm, obj=None):
+        if obj is None:
+            return user_obj.is_active and has_role(user_obj, Role.NATIONAL_ADMIN)
         if not isinstance(obj, Area):
             return False
         try:
@@ -42,20 +50,44 @@ class AreaRoleBackend(BaseBackend):
         except ValueError:
             return False
 
+    def has_module_perms(self, user_obj, app_label):
+        return user_obj.is_active and has_role(user_obj, Role.NATIONAL_ADMIN)
+
 
 class OIDCBackend(OIDCAuthenticationBackend):
-    """Sign-in through an external OpenID Connect provider, matched or created by phone number."""
+    """Sign-in through an external OpenID Connect provider.
+
+    The provider's subject identifies the account ("oidc-<sub>"); a phone number links to an
+    existing account only when the provider says it verified it, so that nobody takes over an
+    account by typing someone else's number at the provider.
+    """
+
+    @staticmethod
+    def _username(claims) -> str:
+        return f"oidc-{claims['sub']}"
+
+    @staticmethod
+    def _verified_phone(claims) -> str:
+        if claims.get("phone_number_verified") is not True:
+            return ""
+        return normalise_phone(claims.get("phone_number", ""))
+
+    def verify_claims(self, claims):
+        return bool(claims.get("sub"))
 
     def filter_users_by_claims(self, claims):
-        phone = normalise_phone(claims.get("phone_number", ""))
-        if phone:
+        by_subject = self.UserModel.objects.filter(username=self._username(claims))
+        if by_subject.exists():
+            return by_subject
+        if phone := self._verified_phone(claims):
             return self.UserModel.objects.filter(phone=phone)
-        return self.UserModel.objects.filter(username=f"oidc-{claims.get('sub', '')}")
+        return self.UserModel.objects.none()
 
     def create_user(self, claims):
-        return self.UserModel.objects.create_user(
-            username=f"oidc-{claims['sub']}",
-            phone=normalise_phone(claims.get("phone_number", "")) or None,
+        return services.create_user(
+            username=self._username(claims),
+            password=None,
+            phone=self._verified_phone(claims),
             full_name=claims.get("name", ""),
         )
 

@@ -48,7 +48,9 @@ def navigation(request) -> dict:
             }
         )
     if has_role(user, Role.NATIONAL_ADMIN) or user.is_superuser:
-        items.append({"label": _("Quản trị hệ thống"), "url": reverse("admin:index"), "name": "admin"})
+        items.append(
+            {"label": _("Quản trị hệ thống"), "url": reverse("admin:index"), "name": "admin"}
+        )
     items.append({"label": _("Tài khoản"), "url": reverse("accounts:profile"), "name": "profile"})
     roles = sorted({role.label for role, _path in grants(user)})
     return {"nav_items": items, "user_roles": roles}

@@ -31,6 +31,8 @@ class User(AbstractUser):
         related_name="+",
         verbose_name=_("nơi sinh sống"),
     )
+    # Kept for assisted registrations: a resident without a phone is told apart by name and age.
+    year_of_birth = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     # Set when a team member registered this person, who may have no phone of their own.
     registered_by = models.ForeignKey(
         "self",

@@ -18,3 +18,14 @@ def normalise_phone(raw: str) -> str:
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     return digits if _PHONE.match(digits) else ""
+
+
+def mask_phone(phone: str) -> str:
+    """The number with every digit hidden except the last three, for showing on screen.
+
+    >>> mask_phone("0912345678")
+    '*******678'
+    """
+    if not phone:
+        return ""
+    return "*" * max(len(phone) - 3, 0) + phone[-3:]

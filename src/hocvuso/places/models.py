@@ -89,3 +89,6 @@ class AreaChange(models.Model):
         verbose_name = _("lịch sử thay đổi địa bàn")
         verbose_name_plural = _("lịch sử thay đổi địa bàn")
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.area} — {self.get_action_display()}"
