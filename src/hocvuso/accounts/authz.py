@@ -23,6 +23,7 @@ class Perm(StrEnum):
     EDIT_PEOPLE = "people.edit"
     RECORD_FIELD_WORK = "field.record"
     EDIT_CONTENT = "content.edit"
+    VIEW_PROGRESS = "progress.view"
     ADMINISTER = "system.admin"
 
 
@@ -37,7 +38,7 @@ _OFFICER = _FIELD | {Perm.VIEW_REPORTS, Perm.MANAGE_VILLAGES, Perm.MANAGE_ACCOUN
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.LEARNER: frozenset(),
-    Role.AMBASSADOR: frozenset({Perm.VIEW_AREA, Perm.RECORD_FIELD_WORK}),
+    Role.AMBASSADOR: frozenset({Perm.VIEW_AREA, Perm.RECORD_FIELD_WORK, Perm.VIEW_PROGRESS}),
     Role.TEAM_MEMBER: frozenset(_FIELD),
     Role.TEAM_LEADER: frozenset(_FIELD | {Perm.VIEW_REPORTS}),
     Role.COMMUNE_OFFICER: frozenset(_OFFICER),

@@ -4,6 +4,7 @@ from django.db import connection
 from ninja import NinjaAPI, Schema
 
 from hocvuso import __version__
+from hocvuso.learning.api import router as learning_router
 from hocvuso.places.api import router as places_router
 
 api = NinjaAPI(
@@ -29,3 +30,4 @@ def health(request):
 
 
 api.add_router("/areas", places_router)
+api.add_router("/courses", learning_router)

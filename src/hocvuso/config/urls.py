@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from hocvuso.config.api import api
 
@@ -14,10 +15,16 @@ urlpatterns = [
     path("", include("hocvuso.portal.urls")),
     path("tai-khoan/", include("hocvuso.accounts.urls")),
     path("dia-ban/", include("hocvuso.places.urls")),
+    path("hoc/", include("hocvuso.learning.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

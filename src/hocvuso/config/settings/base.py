@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "ninja",
     "hocvuso.places",
     "hocvuso.accounts",
+    "hocvuso.people",
+    "hocvuso.learning",
     "hocvuso.portal",
     "hocvuso.demo",
 ]
@@ -175,6 +177,13 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# The embedded profile serves uploaded media itself; production leaves it to the reverse proxy.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Largest files an editor may upload.
+UPLOAD_MAX_VIDEO_BYTES = int(os.environ.get("UPLOAD_MAX_VIDEO_BYTES", str(100 * 1024 * 1024)))
+UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_BYTES", str(3 * 1024 * 1024)))
+UPLOAD_MAX_AUDIO_BYTES = int(os.environ.get("UPLOAD_MAX_AUDIO_BYTES", str(30 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

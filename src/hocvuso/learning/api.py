@@ -1,0 +1,5 @@
+"""Public API of the published catalogue."""
+
+from ninja import Router
+
+router = Router(tags=["courses"])
