@@ -109,6 +109,7 @@ def start() -> None:
     began = time.monotonic()
     ensure_venv()
     env = {**os.environ, "HOCVUSO_SHOW_DEMO_ACCOUNTS": "1"}
+    find_speech_tools()
     hocvuso("compile_translations", env=env)
     hocvuso("migrate", "--no-input", "-v", "0", env=env)
     hocvuso("collectstatic", "--no-input", "-v", "0", env=env)
@@ -178,6 +179,22 @@ def find_chromium() -> str | None:
     return None
 
 
+# Programs the platform runs, with the Debian package of each: the offline Vietnamese voice of
+# "Nghe bài" and the MP3 encoder that makes its files small enough for a cheap phone.
+SPEECH_TOOLS = {"espeak-ng": "espeak-ng", "lame": "lame"}
+
+
+def find_speech_tools() -> bool:
+    """True when the text-to-speech programs are on PATH, installing them where possible."""
+    missing = [pkg for tool, pkg in SPEECH_TOOLS.items() if shutil.which(tool) is None]
+    if missing and apt_install(*missing):
+        say(f"installed by this command from Debian's packages: {' '.join(missing)}")
+    missing = [tool for tool in SPEECH_TOOLS if shutil.which(tool) is None]
+    if missing:
+        say(f"WARNING: {', '.join(missing)} missing: lessons cannot be read aloud (Nghe bài)")
+    return not missing
+
+
 _SUMMARY = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
 
@@ -218,6 +235,8 @@ def test() -> None:
     base_env.pop("DATABASE_URL", None)
     chromium = find_chromium()
     pg_url = find_postgres()
+    if not find_speech_tools() and CI:
+        fail("espeak-ng/lame missing and could not be installed: the audio tests cannot run")
     if chromium is None:
         if CI:
             fail(

@@ -12,7 +12,6 @@ after it (an existing database of that name is refused unless --recreate is give
 
 import argparse
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -20,11 +19,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+from common import SRC, postgres_database, print_machine
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,61 +41,6 @@ def parse_args() -> argparse.Namespace:
         help="drop an existing PostgreSQL database of that name before the run",
     )
     return parser.parse_args()
-
-
-@contextmanager
-def postgres_database(url: str, *, recreate: bool):
-    """Create the database named in `url` for the run and drop it afterwards."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    conf = dj_database_url.parse(url)
-    name = conf["NAME"]
-    admin = {
-        "dbname": "postgres",
-        "user": conf.get("USER") or None,
-        "password": conf.get("PASSWORD") or None,
-        "host": conf.get("HOST") or None,
-        "port": conf.get("PORT") or None,
-    }
-    admin = {key: value for key, value in admin.items() if value}
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and not recreate:
-            sys.exit(f"Database {name!r} already exists; pass --recreate to drop and rebuild it.")
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(**admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def database_version() -> str:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
 class Table:
@@ -161,7 +104,6 @@ def run(args: argparse.Namespace) -> None:
     django.setup()
 
     from django.contrib.auth.hashers import make_password
-    from django.db import connection
 
     from hocvuso.accounts.authz import Perm, can
     from hocvuso.accounts.models import Role, User
@@ -174,11 +116,7 @@ def run(args: argparse.Namespace) -> None:
     table = Table()
 
     print("hocvuso benchmark")
-    print(f"  machine : {os.cpu_count()} CPU, {cpu_model()}")
-    print(f"  system  : {platform.platform()}")
-    print(f"  python  : {platform.python_version()}")
-    print(f"  django  : {django.get_version()}")
-    print(f"  database: {database_version()} ({connection.vendor})")
+    print_machine()
     print()
 
     table.once("migrate (fresh database)", timed(lambda: call_command("migrate", verbosity=0)))

@@ -6,12 +6,17 @@ rules shows up as a failing row. A URL added without a decision in DECISIONS fai
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from hocvuso.accounts.models import Role
 from hocvuso.accounts.services import register_assisted_learner
+from hocvuso.field.models import Class, LearningSite
+from hocvuso.people.services import register_household, register_resident
+from tests.learning.factories import add_lesson, make_course, make_publisher, sample_course
 
 ANONYMOUS = "anonymous"
 # Where each role's user is scoped: the field roles in Thôn Sài Lương of Xã Đông Cuông (04399),
@@ -38,6 +43,9 @@ REGISTRARS = frozenset(
     }
 )
 VILLAGE_MANAGERS = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.NATIONAL_ADMIN})
+PROGRESS_VIEWERS = frozenset(FIELD_AND_UP - {Role.CONTENT_EDITOR})
+EDITORS = frozenset({Role.CONTENT_EDITOR, Role.NATIONAL_ADMIN})
+FIELD_WORKERS = frozenset(FIELD_AND_UP - {Role.CONTENT_EDITOR})
 # Roles whose scope reaches Xã Tiên Lữ (Hưng Yên), the area outside everyone else's.
 NATIONWIDE = frozenset({Role.NATIONAL_ADMIN, Role.CONTENT_EDITOR})
 
@@ -46,8 +54,12 @@ NATIONWIDE = frozenset({Role.NATIONAL_ADMIN, Role.CONTENT_EDITOR})
 class Decision:
     """Who gets a 200 on GET; everyone else signed in gets `refused`, anonymous is sent to login.
 
-    target: "none" (no argument), "commune" or "village" (the URL takes that area's code;
-    checked inside Đông Cuông and outside, in Tiên Lữ).
+    target: "course" or "lesson" (the URL takes a published course's slug, and its first lesson's id;
+    not area-scoped, so checked once), or "none" (no argument), "commune" or "village" (the URL takes that area's code;
+    checked inside Đông Cuông and outside, in Tiên Lữ), "edited_course" or "edited_lesson" (a draft
+    course's slug, or its first lesson's id, of a publisher in Đông Cuông and of one in Tiên Lữ),
+    "site" or "class" (the id of a learning site, or of its class, in each side's village),
+    "household" or "resident" (the id of a household, or of its member, in each side's village).
     """
 
     allowed: frozenset = field(default_factory=frozenset)
@@ -72,7 +84,57 @@ DECISIONS: dict[str, Decision] = {
     "places:village_merge": Decision(VILLAGE_MANAGERS, target="village"),
     "places:village_move": Decision(VILLAGE_MANAGERS, target="village"),
     "places:village_history": Decision(VILLAGE_MANAGERS, target="village"),
+    "learning:team_progress": Decision(PROGRESS_VIEWERS, target="village"),
+    "learning:catalogue": Decision(public=True),
+    "learning:course": Decision(public=True, target="course"),
+    "learning:my_courses": Decision(EVERY_ROLE),
+    "learning:lesson": Decision(EVERY_ROLE, target="lesson"),
+    "learning:editor_home": Decision(EDITORS),
+    "learning:publisher_create": Decision(EDITORS),
+    "learning:course_create": Decision(EDITORS),
+    "learning:course_import": Decision(EDITORS),
+    "learning:adoptions": Decision(EDITORS),
+    "learning:course_edit": Decision(EDITORS, target="edited_course"),
+    "learning:lesson_create": Decision(EDITORS, target="edited_course"),
+    "learning:editor_preview": Decision(EDITORS, target="edited_course"),
+    "learning:course_publish": Decision(EDITORS, target="edited_course"),
+    "learning:course_versions": Decision(EDITORS, target="edited_course"),
+    "learning:course_export": Decision(EDITORS, target="edited_course"),
+    "learning:lesson_edit": Decision(EDITORS, target="edited_lesson"),
+    "learning:lesson_delete": Decision(EDITORS, target="edited_lesson"),
+    "learning:lesson_translation": Decision(EDITORS, target="edited_lesson"),
+    "learning:editor_preview_lesson": Decision(EDITORS, target="edited_lesson"),
+    "field:mentees": Decision(FIELD_WORKERS),
+    "field:team": Decision(FIELD_WORKERS, target="village"),
+    "field:team_edit": Decision(VILLAGE_MANAGERS, target="village"),
+    "field:visit_new": Decision(FIELD_WORKERS, target="village"),
+    "field:mentorship_assign": Decision(REGISTRARS, target="village"),
+    "field:recognitions": Decision(REGISTRARS, target="village"),
+    "field:desk_visit_new": Decision(VILLAGE_MANAGERS, target="commune"),
+    "field:recognition_rules": Decision(VILLAGE_MANAGERS, target="commune"),
+    "field:sites": Decision(FIELD_AND_UP, target="village"),
+    "field:site_new": Decision(VILLAGE_MANAGERS, target="commune"),
+    "field:class_new": Decision(FIELD_WORKERS, target="site"),
+    "field:class_detail": Decision(FIELD_WORKERS, target="class"),
+    "field:events": Decision(FIELD_AND_UP, target="village"),
+    "field:event_new": Decision(VILLAGE_MANAGERS, target="commune"),
+    "field:app": Decision(public=True),
+    "field:service_worker": Decision(public=True),
+    "field:manifest": Decision(public=True),
+    "portal:commune": Decision(public=True, target="commune"),
+    "portal:article_create": Decision(VILLAGE_MANAGERS, target="commune"),
+    "people:village": Decision(REGISTRARS, target="village"),
+    "people:household_create": Decision(REGISTRARS, target="village"),
+    "people:resident_create": Decision(REGISTRARS, target="village"),
+    "people:import": Decision(REGISTRARS, target="village"),
+    "people:import_template": Decision(REGISTRARS, target="village"),
+    "people:household": Decision(REGISTRARS, target="household", refused=404),
+    "people:resident": Decision(REGISTRARS, target="resident", refused=404),
+    "people:resident_edit": Decision(REGISTRARS, target="resident", refused=404),
+    "people:milestone_record": Decision(REGISTRARS, target="resident", refused=404),
     "api-v1:health": Decision(public=True),
+    "api-v1:course_list": Decision(public=True),
+    "api-v1:course_detail": Decision(public=True, target="course"),
     "api-v1:area_detail": Decision(public=True, target="village"),
     "api-v1:openapi-json": Decision(public=True),
     "api-v1:openapi-view": Decision(public=True),
@@ -84,6 +146,59 @@ DECIDED_ELSEWHERE = {
     "accounts:register_assisted_done": "404 to all but the registrar; test below",
     "set_language": "POST only, no personal data; tests/portal/test_translations.py",
     "api-v1:api-root": "ninja's own index, not served (404)",
+    "portal:article": "a commune and an article id; public once published, drafts 404 but to the "
+    "commune's officers; tests/portal/test_commune_page.py",
+    "portal:article_edit": "a commune and an article id; the commune's officers only; "
+    "tests/portal/test_commune_page.py",
+    **{
+        f"api-v1:{name}": "bearer token (or password, or session + CSRF for device-token), 401 "
+        "without; tests/field/test_api_tokens.py, tests/field/test_sync.py"
+        for name in (
+            "obtain_token",
+            "obtain_device_token",
+            "revoke_current_token",
+            "sync",
+            "households",
+            "residents",
+            "conflicts",
+            "dismiss_conflict",
+        )
+    },
+    **{
+        f"learning:{name}": "a step, a question, a guide or check, or POST only; "
+        "tests/learning/test_editor_pages.py"
+        for name in (
+            "step_create",
+            "step_edit",
+            "step_delete",
+            "step_move",
+            "question_create",
+            "question_edit",
+            "question_delete",
+            "question_move",
+            "lesson_move",
+            "lesson_audio_upload",
+            "course_archive",
+            "course_version_restore",
+            "course_adopt",
+        )
+    },
+    "people:consent_record": "POST only, 404 outside scope; tests/people/test_pages.py",
+    "people:consent_withdraw": "POST only, 404 outside scope; tests/people/test_pages.py",
+    "field:mentorship_end": "POST only, 404 to all but the ambassador and the village's managers; "
+    "tests/field/test_pages.py",
+    "learning:enroll": "POST only; tests/learning/test_learner_pages.py",
+    "learning:continue": "redirects to the learner's lesson; tests/learning/test_learner_pages.py",
+    "learning:lesson_complete": "POST only; tests/learning/test_learner_pages.py",
+    "learning:lesson_step": "POST only; tests/learning/test_learner_pages.py",
+    "learning:check_start": "POST only; tests/learning/test_learner_pages.py",
+    "learning:attempt": "the learner's own attempt, 404 to others; tests/learning/test_learner_pages.py",
+    "learning:attempt_answer": "POST only; tests/learning/test_learner_pages.py",
+    "learning:attempt_submit": "POST only; tests/learning/test_learner_pages.py",
+    "learning:attempt_result": "the learner's own attempt, 404 to others; tests/learning/test_learner_pages.py",
+    "learning:lesson_progress": "takes a lesson id; tests/learning/test_progress_view.py",
+    "learning:lesson_audio": "takes a lesson id; published public, drafts only for their editors"
+    " (404 to others); tests/learning/test_audio.py",
 }
 
 
@@ -115,10 +230,71 @@ def world(dong_cuong, tien_lu, make_village, make_user, area):
         for role, where in ROLE_AREAS.items()
     }
     targets = {
-        "inside": {"commune": dong_cuong, "village": inside_village},
-        "outside": {"commune": tien_lu, "village": outside_village},
+        "inside": {
+            "commune": dong_cuong,
+            "village": inside_village,
+            "course": sample_course(make_publisher()),
+            "edited_course": _draft_course(dong_cuong),
+            "class": _field_class(inside_village),
+            "resident": _resident(inside_village),
+        },
+        "outside": {
+            "commune": tien_lu,
+            "village": outside_village,
+            "edited_course": _draft_course(tien_lu),
+            "class": _field_class(outside_village),
+            "resident": _resident(outside_village),
+        },
     }
     return users, targets
+
+
+UNSCOPED_TARGETS = {"none", "course", "lesson"}
+
+
+def _draft_course(area):
+    course = make_course(publisher=make_publisher(area), published=False)
+    add_lesson(course, "reading")
+    return course
+
+
+def _field_class(village):
+    """A learning site of the village with one class: the "site" and "class" targets."""
+    site = LearningSite.objects.create(area=village, kind="cultural_house", name="Nhà văn hoá")
+    start = timezone.now()
+    return Class.objects.create(
+        site=site, title="VNeID", topic="vneid", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+
+
+def _resident(village):
+    """A household of the village with one member: the "household" and "resident" targets."""
+    household = register_household(village=village, head_name="Triệu Văn Sơn", created_by=None)
+    return register_resident(
+        village=village, household=household, full_name="Triệu Văn Sơn", created_by=None
+    )
+
+
+def _args(target: str, where: dict) -> list:
+    if target == "none":
+        return []
+    if target == "course":
+        return [where["course"].slug]
+    if target == "lesson":
+        return [where["course"].slug, where["course"].lessons.order_by("position").first().id]
+    if target == "edited_course":
+        return [where["edited_course"].slug]
+    if target == "site":
+        return [where["class"].site_id]
+    if target == "class":
+        return [where["class"].pk]
+    if target == "resident":
+        return [where["resident"].pk]
+    if target == "household":
+        return [where["resident"].household_id]
+    if target == "edited_lesson":
+        return [where["edited_course"].lessons.order_by("position").first().id]
+    return [where[target].code]
 
 
 def _expected(decision: Decision, who, side: str) -> int:
@@ -137,14 +313,14 @@ def _expected(decision: Decision, who, side: str) -> int:
 def test_each_role_gets_the_decided_answer_inside_and_outside_its_area(name, world, client):
     users, targets = world
     decision = DECISIONS[name]
-    sides = ["inside"] if decision.target == "none" else ["inside", "outside"]
+    sides = ["inside"] if decision.target in UNSCOPED_TARGETS else ["inside", "outside"]
     wrong = []
     for who in [ANONYMOUS, *users]:
         client.logout()
         if who != ANONYMOUS:
             client.force_login(users[who])
         for side in sides:
-            args = [] if decision.target == "none" else [targets[side][decision.target].code]
+            args = _args(decision.target, targets[side])
             url = reverse(name, args=args)
             got = client.get(url).status_code
             want = _expected(decision, who, side)

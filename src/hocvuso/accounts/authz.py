@@ -22,6 +22,7 @@ class Perm(StrEnum):
     VIEW_PEOPLE = "people.view"
     EDIT_PEOPLE = "people.edit"
     RECORD_FIELD_WORK = "field.record"
+    PUBLISH_NEWS = "news.publish"
     EDIT_CONTENT = "content.edit"
     VIEW_PROGRESS = "progress.view"
     ADMINISTER = "system.admin"
@@ -33,8 +34,14 @@ _FIELD = {
     Perm.VIEW_PEOPLE,
     Perm.EDIT_PEOPLE,
     Perm.RECORD_FIELD_WORK,
+    Perm.VIEW_PROGRESS,
 }
-_OFFICER = _FIELD | {Perm.VIEW_REPORTS, Perm.MANAGE_VILLAGES, Perm.MANAGE_ACCOUNTS}
+_OFFICER = _FIELD | {
+    Perm.VIEW_REPORTS,
+    Perm.MANAGE_VILLAGES,
+    Perm.MANAGE_ACCOUNTS,
+    Perm.PUBLISH_NEWS,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.LEARNER: frozenset(),

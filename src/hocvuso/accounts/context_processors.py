@@ -17,9 +17,19 @@ def _scope_root(user, perm: Perm) -> Area | None:
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    items = [{"label": _("Trang chủ"), "url": reverse("portal:home"), "name": "home"}]
+    items = [
+        {"label": _("Trang chủ"), "url": reverse("portal:home"), "name": "home"},
+        {"label": _("Học kỹ năng số"), "url": reverse("learning:catalogue"), "name": "learning"},
+    ]
     if user is None or not user.is_authenticated:
         return {"nav_items": items, "user_roles": []}
+    items.append(
+        {
+            "label": _("Khoá học của tôi"),
+            "url": reverse("learning:my_courses"),
+            "name": "my_courses",
+        }
+    )
 
     area = _scope_root(user, Perm.VIEW_AREA)
     if area is not None:
@@ -45,6 +55,52 @@ def navigation(request) -> dict:
                 "label": _("Đăng ký hộ người học"),
                 "url": reverse("accounts:register_assisted"),
                 "name": "register_assisted",
+            }
+        )
+    people_root = _scope_root(user, Perm.EDIT_PEOPLE)
+    if people_root is not None and people_root.level == Area.Level.VILLAGE:
+        items.append(
+            {
+                "label": _("Sổ hộ"),
+                "url": reverse("people:village", args=[people_root.code]),
+                "name": "people",
+            }
+        )
+    elif people_root is not None and people_root.level == Area.Level.COMMUNE:
+        items.append(
+            {
+                "label": _("Nhập danh sách người dân"),
+                "url": reverse("people:import", args=[people_root.code]),
+                "name": "people_import",
+            }
+        )
+    field_root = _scope_root(user, Perm.RECORD_FIELD_WORK)
+    if field_root is not None and field_root.level == Area.Level.VILLAGE:
+        items.append(
+            {
+                "label": _("Tổ công nghệ số"),
+                "url": reverse("field:team", args=[field_root.code]),
+                "name": "field_team",
+            }
+        )
+    elif field_root is not None and field_root.level == Area.Level.COMMUNE:
+        items.append(
+            {
+                "label": _("Hỗ trợ tại một cửa"),
+                "url": reverse("field:desk_visit_new", args=[field_root.code]),
+                "name": "field_desk",
+            }
+        )
+    if has_role(user, Role.AMBASSADOR):
+        items.append(
+            {"label": _("Người tôi kèm cặp"), "url": reverse("field:mentees"), "name": "mentees"}
+        )
+    if scope_paths(user, Perm.EDIT_CONTENT):
+        items.append(
+            {
+                "label": _("Biên tập nội dung"),
+                "url": reverse("learning:editor_home"),
+                "name": "editor",
             }
         )
     if has_role(user, Role.NATIONAL_ADMIN) or user.is_superuser:

@@ -4,6 +4,8 @@ from django.db import connection
 from ninja import NinjaAPI, Schema
 
 from hocvuso import __version__
+from hocvuso.accounts.api import router as auth_router
+from hocvuso.field.api import router as field_router
 from hocvuso.learning.api import router as learning_router
 from hocvuso.places.api import router as places_router
 
@@ -30,4 +32,6 @@ def health(request):
 
 
 api.add_router("/areas", places_router)
+api.add_router("/auth", auth_router)
+api.add_router("/field", field_router)
 api.add_router("/courses", learning_router)

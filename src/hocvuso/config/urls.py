@@ -16,6 +16,8 @@ urlpatterns = [
     path("tai-khoan/", include("hocvuso.accounts.urls")),
     path("dia-ban/", include("hocvuso.places.urls")),
     path("hoc/", include("hocvuso.learning.urls")),
+    path("nguoi-dan/", include("hocvuso.people.urls")),
+    path("co-so/", include("hocvuso.field.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

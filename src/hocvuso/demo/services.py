@@ -8,6 +8,9 @@ from hocvuso.accounts.demo import DEMO_PASSWORD
 from hocvuso.accounts.models import User
 from hocvuso.accounts.services import create_user, grant_role
 from hocvuso.demo.data import COMMUNES, USERS, DemoUser
+from hocvuso.field.demo import load_demo_field
+from hocvuso.learning.services.catalogue import install_starter_catalogue
+from hocvuso.people.demo import load_demo_people
 from hocvuso.places.models import Area
 from hocvuso.places.services import LoadResult, create_village, load_administrative_units
 
@@ -71,6 +74,9 @@ def load_demo() -> DemoResult:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
 
+    load_demo_people()
+    load_demo_field()
+    install_starter_catalogue()
     return DemoResult(
         units=units,
         communes=len(COMMUNES),

@@ -4,20 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hocvuso.people.choices import TargetGroup
+from hocvuso.people.choices import LANGUAGES, TargetGroup
 from hocvuso.places.models import Area
 
 BASE_LANGUAGE = "vi"
-# Further languages a lesson may carry side by side with Vietnamese (ISO 639 codes).
-CONTENT_LANGUAGES = [
-    ("vi", _("Tiếng Việt")),
-    ("hmn", _("Tiếng Hmông")),
-    ("tyz", _("Tiếng Tày")),
-    ("blt", _("Tiếng Thái")),
-    ("rad", _("Tiếng Ê Đê")),
-    ("km", _("Tiếng Khmer")),
-    ("en", _("Tiếng Anh")),
-]
+# Further languages a lesson may carry side by side with Vietnamese.
+CONTENT_LANGUAGES = LANGUAGES
 
 
 class Topic(models.TextChoices):
@@ -99,7 +91,9 @@ class CourseAudience(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["course", "target_group"], name="unique_course_audience")
+            models.UniqueConstraint(
+                fields=["course", "target_group"], name="unique_course_audience"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,19 @@
-"""Public pages: the home page, which also lists a signed-in user's own work."""
+"""Public pages: the home page with a signed-in user's own work, and each commune's page."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.accounts.authz import Perm, authorize, can
 from hocvuso.accounts.context_processors import navigation
+from hocvuso.learning.rendering import render_markdown
+from hocvuso.portal import selectors, services
+from hocvuso.portal.forms import ArticleForm
+from hocvuso.portal.models import NEWS_COLUMN, NewsArticle
 
 # What each navigation entry lets its holder do, shown under "Việc của bạn".
 TASK_DESCRIPTIONS = {
@@ -28,3 +38,106 @@ def home(request):
             if item["name"] != "home"
         ]
     return render(request, "portal/home.html", {"tasks": tasks})
+
+
+def commune(request, code: str):
+    """A commune's public page: news column, coming classes and events, team contacts, progress."""
+    area = selectors.commune_by_code(code)
+    registered, figures = selectors.commune_progress(area)
+    can_publish = can(request.user, Perm.PUBLISH_NEWS, area)
+    return render(
+        request,
+        "portal/commune.html",
+        {
+            "commune": area,
+            "news_column": NEWS_COLUMN,
+            "articles": selectors.published_articles(area)[:10],
+            "drafts": selectors.draft_articles(area) if can_publish else [],
+            "can_publish": can_publish,
+            "classes": selectors.coming_classes(area)[:20],
+            "events": selectors.coming_events(area)[:20],
+            "teams": selectors.team_contacts(area),
+            "registered": registered,
+            "figures": figures,
+            "small_count": selectors.SMALL_COUNT,
+        },
+    )
+
+
+def _article_of(request, code: str, pk: int) -> NewsArticle:
+    area = selectors.commune_by_code(code)
+    article = get_object_or_404(NewsArticle.objects.select_related("author"), pk=pk, commune=area)
+    # A draft is as good as absent for anyone who may not publish in this commune.
+    if not article.is_published and not can(request.user, Perm.PUBLISH_NEWS, area):
+        raise Http404
+    return article
+
+
+def article(request, code: str, pk: int):
+    item = _article_of(request, code, pk)
+    return render(
+        request,
+        "portal/article.html",
+        {
+            "article": item,
+            "commune": item.commune,
+            "news_column": NEWS_COLUMN,
+            "body": render_markdown(item.body),
+            "can_publish": can(request.user, Perm.PUBLISH_NEWS, item.commune),
+            "crumbs": [
+                {"label": item.commune.name, "url": reverse("portal:commune", args=[code])},
+                {"label": NEWS_COLUMN},
+            ],
+        },
+    )
+
+
+@login_required
+def article_create(request, code: str):
+    area = selectors.commune_by_code(code)
+    authorize(request.user, Perm.PUBLISH_NEWS, area)
+    form = ArticleForm(request.POST or None, initial={"publish": True})
+    if request.method == "POST" and form.is_valid():
+        item = services.create_article(
+            commune=area,
+            author=request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            publish=form.cleaned_data["publish"],
+        )
+        messages.success(request, _saved_message(item))
+        return redirect("portal:article", code=area.code, pk=item.pk)
+    return render(
+        request,
+        "portal/article_form.html",
+        {"form": form, "commune": area, "news_column": NEWS_COLUMN, "article": None},
+    )
+
+
+@login_required
+def article_edit(request, code: str, pk: int):
+    area = selectors.commune_by_code(code)
+    authorize(request.user, Perm.PUBLISH_NEWS, area)
+    item = get_object_or_404(NewsArticle, pk=pk, commune=area)
+    form = ArticleForm(request.POST or None, instance=item, initial={"publish": item.is_published})
+    if request.method == "POST" and form.is_valid():
+        item = services.update_article(
+            article=item,
+            editor=request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            publish=form.cleaned_data["publish"],
+        )
+        messages.success(request, _saved_message(item))
+        return redirect("portal:article", code=area.code, pk=item.pk)
+    return render(
+        request,
+        "portal/article_form.html",
+        {"form": form, "commune": area, "news_column": NEWS_COLUMN, "article": item},
+    )
+
+
+def _saved_message(item: NewsArticle) -> str:
+    if item.is_published:
+        return gettext("Đã đăng bài “%(title)s” lên trang của xã.") % {"title": item.title}
+    return gettext("Đã lưu bản nháp “%(title)s”.") % {"title": item.title}

@@ -36,6 +36,23 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _personal_data_key() -> str:
+    """The key that hashes and encrypts citizen ID numbers; apart from SECRET_KEY so it can be
+    kept in a vault and never rotated by accident (rotating it orphans every stored number)."""
+    if key := os.environ.get("PERSONAL_DATA_KEY"):
+        return key
+    key_file = DATA_DIR / "personal_data_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+PERSONAL_DATA_KEY = _personal_data_key()
+# "1 kèm 5": how many residents one digital ambassador mentors at a time.
+AMBASSADOR_MENTEE_LIMIT = 5
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -53,6 +70,7 @@ INSTALLED_APPS = [
     "hocvuso.accounts",
     "hocvuso.people",
     "hocvuso.learning",
+    "hocvuso.field",
     "hocvuso.portal",
     "hocvuso.demo",
 ]
@@ -192,6 +210,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Largest spreadsheet a user may upload for an import.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A resident list is streamed, not held in memory: a whole commune fits (100,000 rows ≈ 12 MB).
+PEOPLE_IMPORT_MAX_BYTES = int(os.environ.get("PEOPLE_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# The wording of the consent a resident gives; bump it when the text changes.
+CONSENT_TEXT_VERSION = os.environ.get("CONSENT_TEXT_VERSION", "2026-01")
 
 LOGGING = {
     "version": 1,
