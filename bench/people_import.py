@@ -184,6 +184,8 @@ def run(args: argparse.Namespace) -> None:
     print(f"  machine : {os.cpu_count()} CPU, {platform.processor() or platform.machine()}")
     print(f"  python  : {platform.python_version()}, django {django.get_version()}")
     print(f"  database: {engine}")
+    # Other work on the machine skews every figure; the load says how much there was.
+    print("  load    : {:.2f} {:.2f} {:.2f} (1, 5, 15 min averages)".format(*os.getloadavg()))
     fernet_us, gcm_us = measure_encryption()
     print(f"  encrypt one ID number: Fernet {fernet_us:.1f} µs, AES-GCM (in use) {gcm_us:.1f} µs")
     print("  (the app's CPU only: on PostgreSQL the server's own CPU is not in 'CPU s')")

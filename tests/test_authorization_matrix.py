@@ -158,10 +158,40 @@ DECIDED_ELSEWHERE = {
             "obtain_device_token",
             "revoke_current_token",
             "sync",
-            "households",
-            "residents",
             "conflicts",
             "dismiss_conflict",
+        )
+    },
+    **{
+        f"api-v1:{name}": "bearer token, 401 without; 403 for an area outside scope, 404 for "
+        "personal data outside it; tests/api/test_field_api.py, tests/api/test_people_api.py"
+        for name in (
+            "field_team_get",
+            "field_visit_list",
+            "field_site_list",
+            "field_class_list",
+            "field_attendance_list",
+            "field_attendance_unmark",
+            "field_event_list",
+            "field_recognition_list",
+            "field_mentorship_list",
+            "field_mentorship_end",
+            "people_resident_list",
+            "people_resident_get",
+            "people_consent_record",
+            "people_consent_withdraw",
+            "people_milestone_list",
+            "people_household_list",
+            "people_household_get",
+            "field_attendance_mark",
+            "field_class_create",
+            "field_mentorship_assign",
+            "field_site_create",
+            "field_visit_create",
+            "people_household_create",
+            "people_milestone_record",
+            "people_resident_create",
+            "people_resident_update",
         )
     },
     **{

@@ -40,3 +40,42 @@ def test_api_docs_load_their_assets_from_our_static_files_not_a_cdn(client, db):
         assert not url.startswith(("http:", "https:", "//")), url
         assert url.startswith(static_prefix), url
         assert finders.find(url.removeprefix(static_prefix)), url
+
+
+FIELD_WORK_PREFIXES = ("/api/v1/field/", "/api/v1/people/")
+
+
+def _field_work_operations(document):
+    return [
+        (method, path, operation)
+        for path, operations in document["paths"].items()
+        if path.startswith(FIELD_WORK_PREFIXES)
+        for method, operation in operations.items()
+    ]
+
+
+def test_every_field_and_people_operation_declares_bearer_security(client, db):
+    document = client.get("/api/v1/openapi.json").json()
+    schemes = document["components"]["securitySchemes"]
+    operations = _field_work_operations(document)
+    assert len(operations) >= 29
+    for method, path, operation in operations:
+        assert operation.get("security"), f"{method} {path}"
+        for requirement in operation["security"]:
+            for name in requirement:
+                assert schemes[name] == {"type": "http", "scheme": "bearer"}, name
+
+
+def test_every_field_and_people_operation_documents_its_answers(client, db):
+    document = client.get("/api/v1/openapi.json").json()
+    for method, path, operation in _field_work_operations(document):
+        assert " / " in operation["summary"], f"{method} {path}: Vietnamese / English summary"
+        assert operation["description"], f"{method} {path}"
+        assert "401" in operation["responses"], f"{method} {path}"
+        ok = [code for code in operation["responses"] if code.startswith("2")]
+        assert ok, f"{method} {path}"
+        for code in ok:
+            if code != "204":
+                assert operation["responses"][code]["content"]["application/json"]["schema"], (
+                    f"{method} {path} {code}"
+                )

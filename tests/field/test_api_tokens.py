@@ -9,7 +9,7 @@ from hocvuso.accounts.tokens import TOKEN_PREFIX, hash_token, issue_token, revok
 from tests.conftest import PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token"
-PROBE_URL = "/api/v1/field/households"
+PROBE_URL = "/api/v1/people/households"
 
 
 @pytest.fixture(autouse=True)

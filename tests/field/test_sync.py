@@ -253,9 +253,9 @@ def test_the_app_downloads_only_its_own_villages_residents(
 ):
     _household, people = household
     make_household(other_village, head="Nguyễn Văn Hải", members=(("An", 1980),))
-    residents = api.get("/api/v1/field/residents").json()
+    residents = api.get("/api/v1/people/residents").json()
     assert sorted(r["id"] for r in residents["items"]) == sorted(p.pk for p in people)
     assert {"version", "milestones", "phone_masked"} <= set(residents["items"][0])
     assert "citizen_id_hash" not in residents["items"][0]
-    households = api.get("/api/v1/field/households").json()
+    households = api.get("/api/v1/people/households").json()
     assert [h["head_name"] for h in households["items"]] == ["Hoàng Văn Páo"]

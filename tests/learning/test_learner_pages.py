@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hocvuso.learning.models import (
@@ -387,3 +389,16 @@ def test_the_navigation_offers_learning_to_everyone_and_my_courses_when_signed_i
     anonymous = text(client.get(reverse("portal:home")))
     assert "Học kỹ năng số" in anonymous and "Khoá học của tôi" not in anonymous
     assert "Khoá học của tôi" in text(login(learner).get(reverse("portal:home")))
+
+
+def test_opening_a_lesson_again_writes_nothing(signed_in, course, lessons):
+    signed_in.get(lesson_url(lessons[0]))
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in.get(lesson_url(lessons[0])).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []

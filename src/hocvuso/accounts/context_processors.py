@@ -8,11 +8,15 @@ from hocvuso.accounts.models import Role
 from hocvuso.places.models import Area
 
 
-def _scope_root(user, perm: Perm) -> Area | None:
+def _scope_root(user, perm: Perm, found: dict[str, Area | None]) -> Area | None:
+    """The area at the top of the user's scope for `perm`; `found` remembers areas already read."""
     paths = scope_paths(user, perm)
     if not paths:
         return None
-    return Area.objects.filter(path=paths[0]).first()
+    # Most roles give several permissions over the same area: one query per area, not per item.
+    if paths[0] not in found:
+        found[paths[0]] = Area.objects.filter(path=paths[0]).first()
+    return found[paths[0]]
 
 
 def navigation(request) -> dict:
@@ -31,7 +35,8 @@ def navigation(request) -> dict:
         }
     )
 
-    area = _scope_root(user, Perm.VIEW_AREA)
+    found: dict[str, Area | None] = {}
+    area = _scope_root(user, Perm.VIEW_AREA, found)
     if area is not None:
         items.append(
             {
@@ -40,7 +45,7 @@ def navigation(request) -> dict:
                 "name": "area",
             }
         )
-    village_root = _scope_root(user, Perm.MANAGE_VILLAGES)
+    village_root = _scope_root(user, Perm.MANAGE_VILLAGES, found)
     if village_root is not None and village_root.level == Area.Level.COMMUNE:
         items.append(
             {
@@ -57,7 +62,7 @@ def navigation(request) -> dict:
                 "name": "register_assisted",
             }
         )
-    people_root = _scope_root(user, Perm.EDIT_PEOPLE)
+    people_root = _scope_root(user, Perm.EDIT_PEOPLE, found)
     if people_root is not None and people_root.level == Area.Level.VILLAGE:
         items.append(
             {
@@ -74,7 +79,7 @@ def navigation(request) -> dict:
                 "name": "people_import",
             }
         )
-    field_root = _scope_root(user, Perm.RECORD_FIELD_WORK)
+    field_root = _scope_root(user, Perm.RECORD_FIELD_WORK, found)
     if field_root is not None and field_root.level == Area.Level.VILLAGE:
         items.append(
             {

@@ -1,7 +1,7 @@
-"""Applying what the offline field app queued: each item once, in its own transaction.
+"""Applying what the offline field app queued: each item once, on its own.
 
 A batch is a list of items, each with a client_id made on the device. Every item is applied in its
-own transaction, so a bad item is rejected (with a Vietnamese reason) while the good ones are kept,
+own savepoint, so a bad item is rejected (with a Vietnamese reason) while the good ones are kept,
 and a batch cut off halfway can be sent again whole: what was applied before comes back as
 "duplicate", from the SyncReceipt kept under its client_id. An edit of a resident made from an older
 copy is a "conflict": the server's version is kept and the device's is stored in SyncConflict.
@@ -23,7 +23,8 @@ from pydantic import ValidationError as PayloadError
 from hocvuso.accounts.authz import Perm, can, scope_q
 from hocvuso.field.models import Team, Visit
 from hocvuso.field.models_sync import SyncConflict, SyncItemType, SyncReceipt
-from hocvuso.field.services.visits import record_visit
+from hocvuso.field.services.recognitions import recognitions_deferred
+from hocvuso.field.services.visits import Preloaded, preload_visits, record_visit
 from hocvuso.people.models import Household, MilestoneEvent, Resident
 from hocvuso.people.services import (
     ConflictError,
@@ -35,6 +36,8 @@ from hocvuso.people.services import (
 from hocvuso.places.models import Area
 
 MAX_BATCH = 1000
+# Items applied in one transaction: fewer commits, while a long batch still commits as it goes.
+SYNC_CHUNK = 100
 
 
 class ItemStatus:
@@ -153,27 +156,44 @@ def _not_found(resident_id: int) -> Rejected:
     )
 
 
-def _residents(user, perm: Perm, ids: list[int]) -> list[Resident]:
-    found = {
-        r.pk: r
-        for r in Resident.objects.filter(
-            scope_q(user, perm, "village__path"), pk__in=set(ids)
-        ).select_related("village")
-    }
+def _residents(
+    user, perm: Perm, ids: list[int], preloaded: Preloaded | None = None
+) -> list[Resident]:
+    if preloaded is not None and all(pk in preloaded.residents for pk in ids):
+        # The same test as scope_q's, made on the rows the batch already read.
+        found = {
+            pk: preloaded.residents[pk]
+            for pk in ids
+            if can(user, perm, preloaded.residents[pk].village)
+        }
+    else:
+        found = {
+            r.pk: r
+            for r in Resident.objects.filter(
+                scope_q(user, perm, "village__path"), pk__in=set(ids)
+            ).select_related("village")
+        }
     for resident_id in ids:
         if resident_id not in found:
             raise _not_found(resident_id)
     return [found[resident_id] for resident_id in dict.fromkeys(ids)]
 
 
-def _household(user, perm: Perm, household_id: int | None) -> Household | None:
+def _household(
+    user, perm: Perm, household_id: int | None, preloaded: Preloaded | None = None
+) -> Household | None:
     if household_id is None:
         return None
-    household = (
-        Household.objects.filter(scope_q(user, perm, "village__path"), pk=household_id)
-        .select_related("village")
-        .first()
-    )
+    if preloaded is not None and household_id in preloaded.households:
+        household = preloaded.households[household_id]
+        if not can(user, perm, household.village):
+            household = None
+    else:
+        household = (
+            Household.objects.filter(scope_q(user, perm, "village__path"), pk=household_id)
+            .select_related("village")
+            .first()
+        )
     if household is None:
         raise Rejected(
             _("Không tìm thấy hộ gia đình số %(id)s trong địa bàn bạn phụ trách.")
@@ -182,7 +202,7 @@ def _household(user, perm: Perm, household_id: int | None) -> Household | None:
     return household
 
 
-def _apply_visit(*, user, item: SyncItem) -> tuple[dict, bool]:
+def _apply_visit(*, user, item: SyncItem, preloaded: Preloaded | None) -> tuple[dict, bool]:
     data = _parse(VisitPayload, item.payload)
     perm = Perm.RECORD_FIELD_WORK
     team = None
@@ -200,23 +220,24 @@ def _apply_visit(*, user, item: SyncItem) -> tuple[dict, bool]:
         team=team,
         visited_on=data.visited_on,
         channel=data.channel,
-        household=_household(user, perm, data.household_id),
-        residents=_residents(user, perm, data.resident_ids),
+        household=_household(user, perm, data.household_id, preloaded),
+        residents=_residents(user, perm, data.resident_ids, preloaded),
         activities=data.activities,
         milestones=data.milestones,
         problems_received=data.problems_received,
         problems_resolved=data.problems_resolved,
         problems_forwarded=data.problems_forwarded,
         note=data.note,
+        preloaded=preloaded,
     )
     if not created and visit.recorded_by_id != user.pk:
         raise Rejected(_("Mã gửi này đã được dùng cho một mục khác."))
     return {"visit_id": visit.pk}, created
 
 
-def _apply_milestone(*, user, item: SyncItem) -> tuple[dict, bool]:
+def _apply_milestone(*, user, item: SyncItem, preloaded: Preloaded | None) -> tuple[dict, bool]:
     data = _parse(MilestonePayload, item.payload)
-    (resident,) = _residents(user, Perm.RECORD_FIELD_WORK, [data.resident_id])
+    (resident,) = _residents(user, Perm.RECORD_FIELD_WORK, [data.resident_id], preloaded)
     event, created = record_milestone(
         resident=resident,
         milestone=data.milestone,
@@ -229,7 +250,7 @@ def _apply_milestone(*, user, item: SyncItem) -> tuple[dict, bool]:
     return {"milestone_event_id": event.pk, "resident_id": resident.pk}, created
 
 
-def _apply_resident(*, user, item: SyncItem) -> tuple[dict, bool]:
+def _apply_resident(*, user, item: SyncItem, preloaded: Preloaded | None) -> tuple[dict, bool]:
     data = _parse(ResidentPayload, item.payload)
     village = Area.objects.filter(code=data.village, level=Area.Level.VILLAGE).first()
     if village is None or not can(user, Perm.EDIT_PEOPLE, village):
@@ -268,7 +289,9 @@ def _update_fields(user, data: ResidentUpdatePayload) -> dict[str, Any]:
     return changes
 
 
-def _apply_resident_update(*, user, item: SyncItem) -> tuple[dict, bool]:
+def _apply_resident_update(
+    *, user, item: SyncItem, preloaded: Preloaded | None
+) -> tuple[dict, bool]:
     if item.base_version is None:
         raise Rejected(_("Thiếu phiên bản gốc (base_version) của bản ghi đã sửa."))
     data = _parse(ResidentUpdatePayload, item.payload)
@@ -281,6 +304,8 @@ def _apply_resident_update(*, user, item: SyncItem) -> tuple[dict, bool]:
     )
     return {"resident_id": updated.pk, "version": updated.version}, True
 
+
+_PRELOADABLE = {SyncItemType.VISIT, SyncItemType.MILESTONE}
 
 _HANDLERS = {
     SyncItemType.VISIT: _apply_visit,
@@ -362,12 +387,26 @@ _UNKNOWN = object()
 
 
 def apply_item(
-    *, user, item: SyncItem, receipt: SyncReceipt | object | None = _UNKNOWN
+    *,
+    user,
+    item: SyncItem,
+    receipt: SyncReceipt | object | None = _UNKNOWN,
+    preloaded: Preloaded | None = None,
 ) -> ItemResult:
-    """Apply one queued item in its own transaction; never raises for the item's own faults.
+    """Apply one queued item in its own transaction (or savepoint); never raises for its own faults.
 
-    `receipt` is the item's receipt when the caller has already looked it up (None: there is none).
+    `receipt` is the item's receipt when the caller has already looked it up (None: there is none);
+    `preloaded` the registry rows its batch read at once.
     """
+    result = _apply_item(user=user, item=item, receipt=receipt, preloaded=preloaded)
+    if preloaded is not None and result.status != ItemStatus.APPLIED:
+        # A visit made under this id may have been undone with the item: forget it, so that a
+        # later copy in the batch looks in the database.
+        preloaded.visits.pop(item.client_id, None)
+    return result
+
+
+def _apply_item(*, user, item: SyncItem, receipt, preloaded: Preloaded | None) -> ItemResult:
     if receipt is _UNKNOWN:
         receipt = SyncReceipt.objects.filter(client_id=item.client_id).first()
     if receipt is not None:
@@ -381,7 +420,7 @@ def apply_item(
         )
     try:
         with transaction.atomic():
-            result, created = handler(user=user, item=item)
+            result, created = handler(user=user, item=item, preloaded=preloaded)
             SyncReceipt.objects.create(
                 client_id=item.client_id,
                 item_type=item.type,
@@ -399,6 +438,10 @@ def apply_item(
         # The same client_id applied by a concurrent request of the same batch, sent twice.
         receipt = SyncReceipt.objects.filter(client_id=item.client_id).first()
         if receipt is None:
+            if preloaded is not None:
+                # A visit or milestone recorded meanwhile by another request: once more without
+                # the batch's shortcuts, record_visit then sorts it out as it does on its own.
+                return _apply_item(user=user, item=item, receipt=None, preloaded=None)
             raise
         return _from_receipt(receipt, user=user, item=item)
     return ItemResult(
@@ -406,8 +449,37 @@ def apply_item(
     )
 
 
+def _preload(items: list[SyncItem]) -> Preloaded | None:
+    """The registry rows a run of visits and milestones reads, in four queries instead of per item.
+
+    None when an item of the run registers or edits a resident: rows read beforehand could then
+    be stale, and each item reads its own.
+    """
+    if any(item.type not in _PRELOADABLE for item in items):
+        return None
+    household_ids, resident_ids = set(), set()
+    for item in items:
+        payload = item.payload
+        for key, into in (("household_id", household_ids), ("resident_id", resident_ids)):
+            if type(payload.get(key)) is int:
+                into.add(payload[key])
+        ids = payload.get("resident_ids")
+        if isinstance(ids, list):
+            resident_ids.update(pk for pk in ids if type(pk) is int)
+    return preload_visits(
+        client_ids=[item.client_id for item in items if item.type == SyncItemType.VISIT],
+        household_ids=household_ids,
+        resident_ids=resident_ids,
+    )
+
+
 def sync_batch(*, user, items: list[SyncItem]) -> list[ItemResult]:
-    """Apply a batch item by item, each in its own transaction, answering for every item in order."""
+    """Apply a batch item by item, each on its own, answering for every item in order.
+
+    Items are applied SYNC_CHUNK at a time in one transaction, each item in a savepoint of it: a
+    bad item is undone alone, and a batch cut off halfway keeps the chunks already committed.
+    Recognitions are evaluated once per chunk, for every household its items touched.
+    """
     if len(items) > MAX_BATCH:
         raise Rejected(_("Mỗi lần gửi tối đa %(n)d mục.") % {"n": MAX_BATCH})
     # One query finds what was applied before: a resent batch is then answered almost for free.
@@ -416,11 +488,17 @@ def sync_batch(*, user, items: list[SyncItem]) -> list[ItemResult]:
     )
     results = []
     seen: set[uuid.UUID] = set()
-    for item in items:
-        # An id met twice in one batch is looked up again: its first copy may just have been applied.
-        known = receipts.get(item.client_id) if item.client_id not in seen else _UNKNOWN
-        seen.add(item.client_id)
-        results.append(apply_item(user=user, item=item, receipt=known))
+    for start in range(0, len(items), SYNC_CHUNK):
+        chunk = items[start : start + SYNC_CHUNK]
+        fresh = [item for item in chunk if item.client_id not in receipts]
+        with transaction.atomic(), recognitions_deferred():
+            preloaded = _preload(fresh) if fresh else None
+            for item in chunk:
+                # An id met twice in one batch is looked up again: its first copy may just have
+                # been applied.
+                known = receipts.get(item.client_id) if item.client_id not in seen else _UNKNOWN
+                seen.add(item.client_id)
+                results.append(apply_item(user=user, item=item, receipt=known, preloaded=preloaded))
     return results
 
 

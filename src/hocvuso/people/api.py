@@ -1,48 +1,84 @@
-"""API of the registry for the field app: residents, households and milestones, scoped to the user.
+"""The registry's API, mounted at /api/v1/people: residents, households, consent and milestones.
 
-Authentication is the mounting API's business (token auth): each operation takes the user from
-`request.auth` when it is a user, else from `request.user`, and filters by `accounts.authz`. A
-resident outside the user's scope is a 404, so that its existence does not leak.
+Every operation needs a bearer token (accounts.tokens) and acts with its owner's roles. Lists keep to
+the owner's scope (accounts.authz.scope_q); a resident or household outside it is a 404, so that its
+existence does not leak. The offline field app downloads its villages through the two lists, a page
+at a time with `after` (the last id received) until `next_after` is null.
 """
 
 import datetime
 import uuid
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from hocvuso.accounts.api import ErrorOut
 from hocvuso.accounts.authz import Perm, can
+from hocvuso.accounts.phone import mask_phone
+from hocvuso.accounts.tokens import token_auth
 from hocvuso.people.choices import TargetGroup
-from hocvuso.people.models import Household, MilestoneEvent, Resident
+from hocvuso.people.models import Consent, Household, MilestoneEvent, Resident
 from hocvuso.people.selectors import households_in_scope, residents_in_scope
 from hocvuso.people.services import (
     ConflictError,
-    PeopleError,
+    record_consent,
     record_milestone,
-    register_household,
-    register_resident,
+    register_household_once,
+    register_resident_once,
     update_resident,
+    withdraw_consent,
 )
 from hocvuso.places.models import Area
 
-router = Router(tags=["people"])
-PAGE_SIZE = 200
+router = Router(tags=["people"], auth=token_auth)
+PAGE_SIZE = 500
+
+# The answers every operation may give besides its own: no token, no right, not in scope.
+REFUSALS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def request_user(request):
-    """The authenticated user of an API request (token auth sets request.auth); 401 otherwise."""
-    user = getattr(request, "auth", None)
-    if not getattr(user, "is_authenticated", False):
-        user = getattr(request, "user", None)
-    if not getattr(user, "is_authenticated", False) or user is None:
-        raise HttpError(401, "Cần đăng nhập.")
-    return user
+# ---- Schemas ---------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str
+class ResidentOut(Schema):
+    id: int
+    village: str = Field(description="Mã thôn / village code")
+    household_id: int | None
+    full_name: str
+    year_of_birth: int | None
+    gender: str
+    ethnicity: str
+    phone_masked: str = Field(description="Số điện thoại đã che / phone number, masked")
+    target_group: str
+    has_disability: bool
+    is_elderly: bool
+    preferred_language: str
+    has_citizen_id: bool = Field(description="Đã có số CCCD (không bao giờ trả về số) / has an ID")
+    version: int = Field(description="Phiên bản, gửi lại khi sửa / version, send back on PATCH")
+    milestones: list[str] = Field(description="Các mốc đã đạt / milestones reached")
+
+
+class ResidentPage(Schema):
+    items: list[ResidentOut]
+    next_after: int | None = Field(description="Gửi làm `after` để lấy trang sau / next cursor")
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    text_version: str
+    given_at: datetime.datetime
+    withdrawn_at: datetime.datetime | None
+    is_active: bool
+
+
+class ResidentDetailOut(ResidentOut):
+    phone: str
+    client_id: uuid.UUID | None
+    consents: list[ConsentOut]
 
 
 class ResidentValues(Schema):
@@ -59,75 +95,73 @@ class ResidentValues(Schema):
     version: int
 
 
-class ConflictOut(Schema):
+class ResidentConflictOut(Schema):
     detail: str
-    version: int
-    current: ResidentValues
-
-
-class ResidentOut(Schema):
-    id: int
-    village: str
-    household: int | None
-    full_name: str
-    year_of_birth: int | None
-    gender: str
-    ethnicity: str
-    phone: str
-    target_group: str
-    has_disability: bool
-    is_elderly: bool
-    preferred_language: str
-    has_citizen_id: bool
-    version: int
-    client_id: uuid.UUID | None
-    milestones: list[str]
+    version: int = Field(description="Phiên bản trên máy chủ / the server's version")
+    current: ResidentValues = Field(description="Giá trị trên máy chủ / the server's values")
 
 
 class ResidentIn(Schema):
-    village: str = Field(description="Mã thôn do nền tảng cấp")
+    village: str = Field(description="Mã thôn / village code")
     full_name: str
-    household: int | None = None
+    household_id: int | None = None
     year_of_birth: int | None = None
     gender: str = Resident.Gender.UNKNOWN
     ethnicity: str = ""
     phone: str = ""
-    citizen_id: str = Field("", description="12 chữ số; chỉ lưu dạng băm và mã hoá")
+    citizen_id: str = Field("", description="12 chữ số; chỉ lưu dạng băm và mã hoá / 12 digits")
     target_group: str = TargetGroup.CITIZENS
     has_disability: bool = False
     preferred_language: str = "vi"
-    client_id: uuid.UUID | None = None
+    client_id: uuid.UUID | None = Field(None, description="Mã tạo trên máy / id made on the device")
 
 
 class ResidentPatch(Schema):
-    expected_version: int | None = None
+    expected_version: int | None = Field(
+        None, description="Phiên bản đã sửa từ đó; khác máy chủ → 409 / version edited from"
+    )
     full_name: str | None = None
-    household: int | None = None
+    household_id: int | None = None
     year_of_birth: int | None = None
     gender: str | None = None
     ethnicity: str | None = None
     phone: str | None = None
-    citizen_id: str | None = None
+    citizen_id: str | None = Field(None, description='"" xoá số CCCD / "" removes the ID number')
     target_group: str | None = None
     has_disability: bool | None = None
     preferred_language: str | None = None
-
-
-class HouseholdIn(Schema):
-    village: str
-    head_name: str
-    address: str = ""
-    number: str = ""
-    client_id: uuid.UUID | None = None
 
 
 class HouseholdOut(Schema):
     id: int
     village: str
     head_name: str
-    address: str
     number: str
+    address: str
     client_id: uuid.UUID | None
+
+
+class HouseholdPage(Schema):
+    items: list[HouseholdOut]
+    next_after: int | None
+
+
+class HouseholdDetailOut(HouseholdOut):
+    members: list[ResidentOut] = Field(description="Thành viên và mốc đã đạt / members")
+
+
+class HouseholdIn(Schema):
+    village: str = Field(description="Mã thôn / village code")
+    head_name: str
+    address: str = ""
+    number: str = ""
+    client_id: uuid.UUID | None = None
+
+
+class ConsentIn(Schema):
+    purpose: str = Field(description="support | contact")
+    text_version: str = Field("", description="Mặc định: phiên bản hiện hành / default: current")
+    given_at: datetime.datetime | None = None
 
 
 class MilestoneIn(Schema):
@@ -140,31 +174,51 @@ class MilestoneIn(Schema):
 
 class MilestoneOut(Schema):
     id: int
-    resident: int
+    resident_id: int
     milestone: str
     achieved_on: datetime.date
     method: str
-    created: bool
+    source: str
+    client_id: uuid.UUID | None
 
 
-def _resident_out(resident: Resident) -> dict:
+# ---- Shaping and lookups ---------------------------------------------------------------------
+
+
+def _with_details(queryset: QuerySet[Resident]) -> QuerySet[Resident]:
+    return queryset.select_related("village").prefetch_related(
+        Prefetch("milestones", queryset=MilestoneEvent.objects.only("resident_id", "milestone"))
+    )
+
+
+def resident_out(resident: Resident) -> dict:
+    """A resident as ResidentOut gives it: the phone masked, the citizen ID never."""
     return {
         "id": resident.pk,
         "village": resident.village.code,
-        "household": resident.household_id,
+        "household_id": resident.household_id,
         "full_name": resident.full_name,
         "year_of_birth": resident.year_of_birth,
         "gender": resident.gender,
         "ethnicity": resident.ethnicity,
-        "phone": resident.phone,
+        "phone_masked": mask_phone(resident.phone),
         "target_group": resident.target_group,
         "has_disability": resident.has_disability,
         "is_elderly": resident.is_elderly,
         "preferred_language": resident.preferred_language,
         "has_citizen_id": bool(resident.citizen_id_hash),
         "version": resident.version,
-        "client_id": resident.client_id,
         "milestones": sorted(event.milestone for event in resident.milestones.all()),
+    }
+
+
+def _resident_detail(pk: int) -> dict:
+    resident = _with_details(Resident.objects.prefetch_related("consents")).get(pk=pk)
+    return {
+        **resident_out(resident),
+        "phone": resident.phone,
+        "client_id": resident.client_id,
+        "consents": list(resident.consents.all()),
     }
 
 
@@ -173,145 +227,239 @@ def _household_out(household: Household) -> dict:
         "id": household.pk,
         "village": household.village.code,
         "head_name": household.head_name,
-        "address": household.address,
         "number": household.number,
+        "address": household.address,
         "client_id": household.client_id,
     }
 
 
-def _with_details(queryset):
-    return queryset.select_related("village").prefetch_related(
-        Prefetch("milestones", queryset=MilestoneEvent.objects.only("resident_id", "milestone"))
-    )
+def _page(rows: QuerySet, after: int, limit: int) -> tuple[list, int | None]:
+    limit = min(max(limit, 1), PAGE_SIZE)
+    page = list(rows.filter(pk__gt=after).order_by("pk")[:limit])
+    return page, (page[-1].pk if len(page) == limit else None)
 
 
-def _village(user, code: str, perm: Perm) -> Area:
-    village = Area.objects.filter(code=code, level=Area.Level.VILLAGE).first()
+def scoped_village(user, code: str, perm: Perm) -> Area:
+    """The active village with this code, or 404 when it is not in the user's scope for `perm`."""
+    village = Area.objects.filter(code=code, level=Area.Level.VILLAGE, is_active=True).first()
     if village is None or not can(user, perm, village):
-        raise HttpError(404, "Không tìm thấy thôn này trong phạm vi của bạn.")
+        raise HttpError(404, _("Không tìm thấy thôn này trong phạm vi của bạn."))
     return village
 
 
-@router.get("/residents", response=list[ResidentOut])
-def list_residents(request, village: str, page: int = 1):
-    """The residents of a village in the user's scope, PAGE_SIZE per page, by id."""
-    user = request_user(request)
-    area = _village(user, village, Perm.VIEW_PEOPLE)
-    start = (max(page, 1) - 1) * PAGE_SIZE
-    residents = _with_details(Resident.objects.filter(village=area).order_by("pk"))
-    return [_resident_out(r) for r in residents[start : start + PAGE_SIZE]]
+def scoped_resident(user, pk: int, perm: Perm) -> Resident:
+    """The resident, or 404 when outside the user's scope for `perm`: existence must not leak."""
+    resident = residents_in_scope(user, perm).select_related("village").filter(pk=pk).first()
+    if resident is None:
+        raise HttpError(404, _("Không tìm thấy người dân này trong phạm vi của bạn."))
+    return resident
 
 
-@router.get("/residents/{resident_id}", response=ResidentOut)
-def get_resident(request, resident_id: int):
-    """One resident in the user's scope."""
-    user = request_user(request)
-    resident = get_object_or_404(_with_details(residents_in_scope(user)), pk=resident_id)
-    return _resident_out(resident)
+def _scoped_household(user, pk: int, perm: Perm) -> Household:
+    household = households_in_scope(user, perm).select_related("village").filter(pk=pk).first()
+    if household is None:
+        raise HttpError(404, _("Không tìm thấy hộ gia đình này trong phạm vi của bạn."))
+    return household
 
 
-@router.post("/residents", response={201: ResidentOut, 422: ErrorOut})
-def create_resident(request, payload: ResidentIn):
-    """Register a resident; a replay with the same client_id returns the first record."""
-    user = request_user(request)
-    village = _village(user, payload.village, Perm.EDIT_PEOPLE)
-    fields = payload.dict(exclude={"village", "household"})
+# ---- Residents -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/residents",
+    response={200: ResidentPage, **REFUSALS},
+    summary="Danh sách người dân / List residents",
+)
+def people_resident_list(
+    request, village: str | None = None, after: int = 0, limit: int = PAGE_SIZE
+):
+    """Người dân trong phạm vi, theo mã thôn nếu có, từng trang theo id. —
+    Residents in the caller's scope, optionally of one village, a page at a time by id."""
+    rows = residents_in_scope(request.user)
+    if village:
+        rows = rows.filter(village=scoped_village(request.user, village, Perm.VIEW_PEOPLE))
+    page, next_after = _page(_with_details(rows), after, limit)
+    return {"items": [resident_out(r) for r in page], "next_after": next_after}
+
+
+@router.post(
+    "/residents",
+    response={200: ResidentDetailOut, 201: ResidentDetailOut, 422: ErrorOut, **REFUSALS},
+    summary="Thêm người dân / Register a resident",
+)
+def people_resident_create(request, payload: ResidentIn):
+    """Thêm một người dân; gửi lại cùng client_id trả về bản đã có (200). —
+    Register a resident: 201 when new, 200 with the first record when client_id is replayed."""
+    village = scoped_village(request.user, payload.village, Perm.EDIT_PEOPLE)
     household = None
-    if payload.household is not None:
-        household = Household.objects.filter(pk=payload.household, village=village).first()
-        if household is None:
-            return Status(422, {"detail": "Hộ gia đình được chọn không thuộc thôn này."})
-    try:
-        resident = register_resident(
-            village=village, household=household, created_by=user, **fields
-        )
-    except PeopleError as error:
-        return Status(422, {"detail": str(error)})
-    return Status(201, _resident_out(_with_details(Resident.objects).get(pk=resident.pk)))
+    if payload.household_id is not None:
+        household = _scoped_household(request.user, payload.household_id, Perm.EDIT_PEOPLE)
+    resident, created = register_resident_once(
+        village=village,
+        household=household,
+        created_by=request.user,
+        **payload.dict(exclude={"village", "household_id"}),
+    )
+    if not can(request.user, Perm.VIEW_PEOPLE, resident.village):
+        raise HttpError(404, _("Không tìm thấy người dân này trong phạm vi của bạn."))
+    return Status(201 if created else 200, _resident_detail(resident.pk))
+
+
+@router.get(
+    "/residents/{resident_id}",
+    response={200: ResidentDetailOut, **REFUSALS},
+    summary="Thông tin người dân / Get a resident",
+)
+def people_resident_get(request, resident_id: int):
+    """Một người dân trong phạm vi, kèm sự đồng ý. — One resident in scope, with consents."""
+    return _resident_detail(scoped_resident(request.user, resident_id, Perm.VIEW_PEOPLE).pk)
 
 
 @router.patch(
     "/residents/{resident_id}",
-    response={200: ResidentOut, 409: ConflictOut, 422: ErrorOut},
+    response={200: ResidentDetailOut, 409: ResidentConflictOut, 422: ErrorOut, **REFUSALS},
+    summary="Sửa thông tin người dân / Update a resident",
 )
-def patch_resident(request, resident_id: int, payload: ResidentPatch):
-    """Change a resident; with expected_version older than the server's, 409 with its values."""
-    user = request_user(request)
-    resident = get_object_or_404(residents_in_scope(user, Perm.EDIT_PEOPLE), pk=resident_id)
+def people_resident_update(request, resident_id: int, payload: ResidentPatch):
+    """Sửa các trường gửi lên; expected_version cũ hơn máy chủ → 409 kèm giá trị trên máy chủ. —
+    Change the fields sent; an older expected_version is a 409 with the server's values."""
+    resident = scoped_resident(request.user, resident_id, Perm.EDIT_PEOPLE)
     fields = payload.dict(exclude_unset=True)
     expected = fields.pop("expected_version", None)
-    if "household" in fields and fields["household"] is not None:
-        household = Household.objects.filter(
-            pk=fields["household"], village_id=resident.village_id
-        ).first()
-        if household is None:
-            return Status(422, {"detail": "Hộ gia đình được chọn không thuộc thôn này."})
-        fields["household"] = household
+    if "household_id" in fields:
+        household_id = fields.pop("household_id")
+        fields["household"] = (
+            None
+            if household_id is None
+            else _scoped_household(request.user, household_id, Perm.EDIT_PEOPLE)
+        )
     try:
-        update_resident(resident=resident, changed_by=user, expected_version=expected, **fields)
+        update_resident(
+            resident=resident, changed_by=request.user, expected_version=expected, **fields
+        )
     except ConflictError as conflict:
         return Status(
-            409,
-            {"detail": str(conflict), "version": conflict.version, "current": conflict.current},
+            409, {"detail": str(conflict), "version": conflict.version, "current": conflict.current}
         )
-    except PeopleError as error:
-        return Status(422, {"detail": str(error)})
-    return Status(200, _resident_out(_with_details(Resident.objects).get(pk=resident.pk)))
+    return _resident_detail(resident.pk)
+
+
+@router.post(
+    "/residents/{resident_id}/consents",
+    response={201: ConsentOut, 422: ErrorOut, **REFUSALS},
+    summary="Ghi nhận sự đồng ý / Record consent",
+)
+def people_consent_record(request, resident_id: int, payload: ConsentIn):
+    """Ghi nhận người dân đồng ý (mục đích, thời điểm, người ghi, phiên bản nội dung). —
+    Record a resident's consent: purpose, when, by whom, which wording."""
+    resident = scoped_resident(request.user, resident_id, Perm.EDIT_PEOPLE)
+    consent = record_consent(
+        resident=resident,
+        purpose=payload.purpose,
+        text_version=payload.text_version or settings.CONSENT_TEXT_VERSION,
+        recorded_by=request.user,
+        given_at=payload.given_at,
+    )
+    return Status(201, consent)
+
+
+@router.post(
+    "/residents/{resident_id}/consents/{consent_id}/withdraw",
+    response={200: ConsentOut, 422: ErrorOut, **REFUSALS},
+    summary="Rút lại sự đồng ý / Withdraw consent",
+)
+def people_consent_withdraw(request, resident_id: int, consent_id: int):
+    """Rút lại một sự đồng ý, giữ lại lịch sử; rút lần nữa → 422. —
+    Withdraw a consent, keeping its history; withdrawing again is a 422."""
+    resident = scoped_resident(request.user, resident_id, Perm.EDIT_PEOPLE)
+    consent = Consent.objects.filter(pk=consent_id, resident=resident).first()
+    if consent is None:
+        raise HttpError(404, _("Không tìm thấy sự đồng ý này."))
+    return withdraw_consent(consent=consent, withdrawn_by=request.user)
+
+
+@router.get(
+    "/residents/{resident_id}/milestones",
+    response={200: list[MilestoneOut], **REFUSALS},
+    summary="Các mốc kỹ năng số / List milestones",
+)
+def people_milestone_list(request, resident_id: int):
+    """Các mốc người dân đã đạt, theo ngày. — The milestones a resident reached, by date."""
+    resident = scoped_resident(request.user, resident_id, Perm.VIEW_PEOPLE)
+    events = MilestoneEvent.objects.filter(resident=resident).order_by("achieved_on", "pk")
+    return [_milestone_out(event) for event in events]
+
+
+def _milestone_out(event: MilestoneEvent) -> dict:
+    return {
+        "id": event.pk,
+        "resident_id": event.resident_id,
+        "milestone": event.milestone,
+        "achieved_on": event.achieved_on,
+        "method": event.method,
+        "source": event.source,
+        "client_id": event.client_id,
+    }
 
 
 @router.post(
     "/residents/{resident_id}/milestones",
-    response={200: MilestoneOut, 201: MilestoneOut, 422: ErrorOut},
+    response={200: MilestoneOut, 201: MilestoneOut, 422: ErrorOut, **REFUSALS},
+    summary="Ghi nhận một mốc / Record a milestone",
 )
-def create_milestone(request, resident_id: int, payload: MilestoneIn):
-    """Record a milestone; 201 when new, 200 with the existing event when already recorded."""
-    user = request_user(request)
-    resident = get_object_or_404(residents_in_scope(user, Perm.RECORD_FIELD_WORK), pk=resident_id)
-    try:
-        event, created = record_milestone(resident=resident, recorded_by=user, **payload.dict())
-    except PeopleError as error:
-        return Status(422, {"detail": str(error)})
-    return Status(
-        201 if created else 200,
-        {
-            "id": event.pk,
-            "resident": resident.pk,
-            "milestone": event.milestone,
-            "achieved_on": event.achieved_on,
-            "method": event.method,
-            "created": created,
-        },
+def people_milestone_record(request, resident_id: int, payload: MilestoneIn):
+    """Ghi nhận một mốc: 201 khi mới, 200 với bản đã có khi đã ghi trước đó. —
+    Record a milestone: 201 when new, 200 with the existing event when already recorded."""
+    resident = scoped_resident(request.user, resident_id, Perm.RECORD_FIELD_WORK)
+    event, created = record_milestone(resident=resident, recorded_by=request.user, **payload.dict())
+    return Status(201 if created else 200, _milestone_out(event))
+
+
+# ---- Households ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/households",
+    response={200: HouseholdPage, **REFUSALS},
+    summary="Danh sách hộ gia đình / List households",
+)
+def people_household_list(
+    request, village: str | None = None, after: int = 0, limit: int = PAGE_SIZE
+):
+    """Hộ gia đình trong phạm vi, theo mã thôn nếu có, từng trang theo id. —
+    Households in the caller's scope, optionally of one village, a page at a time by id."""
+    rows = households_in_scope(request.user).select_related("village")
+    if village:
+        rows = rows.filter(village=scoped_village(request.user, village, Perm.VIEW_PEOPLE))
+    page, next_after = _page(rows, after, limit)
+    return {"items": [_household_out(h) for h in page], "next_after": next_after}
+
+
+@router.post(
+    "/households",
+    response={200: HouseholdOut, 201: HouseholdOut, 422: ErrorOut, **REFUSALS},
+    summary="Thêm hộ gia đình / Register a household",
+)
+def people_household_create(request, payload: HouseholdIn):
+    """Thêm một hộ; gửi lại cùng client_id trả về bản đã có (200). —
+    Register a household: 201 when new, 200 with the first record when client_id is replayed."""
+    village = scoped_village(request.user, payload.village, Perm.EDIT_PEOPLE)
+    household, created = register_household_once(
+        village=village, created_by=request.user, **payload.dict(exclude={"village"})
     )
+    if not can(request.user, Perm.VIEW_PEOPLE, household.village):
+        raise HttpError(404, _("Không tìm thấy hộ gia đình này trong phạm vi của bạn."))
+    return Status(201 if created else 200, _household_out(household))
 
 
-@router.get("/households", response=list[HouseholdOut])
-def list_households(request, village: str, page: int = 1):
-    """The households of a village in the user's scope, PAGE_SIZE per page."""
-    user = request_user(request)
-    area = _village(user, village, Perm.VIEW_PEOPLE)
-    start = (max(page, 1) - 1) * PAGE_SIZE
-    households = (
-        households_in_scope(user).filter(village=area).select_related("village").order_by("pk")
-    )
-    return [_household_out(h) for h in households[start : start + PAGE_SIZE]]
-
-
-@router.post("/households", response={201: HouseholdOut, 422: ErrorOut})
-def create_household(request, payload: HouseholdIn):
-    """Register a household; a replay with the same client_id returns the first record."""
-    user = request_user(request)
-    village = _village(user, payload.village, Perm.EDIT_PEOPLE)
-    try:
-        household = register_household(
-            village=village,
-            head_name=payload.head_name,
-            address=payload.address,
-            number=payload.number,
-            created_by=user,
-            client_id=payload.client_id,
-        )
-    except PeopleError as error:
-        return Status(422, {"detail": str(error)})
-    return Status(
-        201, _household_out(Household.objects.select_related("village").get(pk=household.pk))
-    )
+@router.get(
+    "/households/{household_id}",
+    response={200: HouseholdDetailOut, **REFUSALS},
+    summary="Thông tin hộ gia đình / Get a household",
+)
+def people_household_get(request, household_id: int):
+    """Một hộ kèm thành viên và mốc đã đạt: ai còn cần gì. —
+    One household with its members and the milestones each reached: who still needs what."""
+    household = _scoped_household(request.user, household_id, Perm.VIEW_PEOPLE)
+    members = _with_details(Resident.objects.filter(household=household)).order_by("pk")
+    return {**_household_out(household), "members": [resident_out(r) for r in members]}

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken
@@ -26,7 +27,9 @@ def normalise_citizen_id(raw: str) -> str:
 
     The first three digits are the province of birth (001–096).
     """
-    digits = re.sub(r"[\s.\-]", "", raw or "")
+    raw = raw or ""
+    # Most numbers come as 12 plain digits: the pattern work is only for the others.
+    digits = raw if raw.isascii() and raw.isdigit() else re.sub(r"[\s.\-]", "", raw)
     if not _CITIZEN_ID.match(digits) or not 1 <= int(digits[:3]) <= 96:
         raise CitizenIdError("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.")
     return digits
@@ -50,7 +53,7 @@ def _key(purpose: bytes) -> bytes:
 
 def citizen_id_hash(citizen_id: str) -> str:
     """Keyed HMAC-SHA256 of a normalised number: equal numbers give equal hashes."""
-    return hmac.new(_key(b"hash:"), citizen_id.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_key(b"hash:"), citizen_id.encode(), "sha256").hex()
 
 
 @functools.lru_cache(maxsize=4)
@@ -67,6 +70,18 @@ def encrypt_citizen_id(citizen_id: str) -> str:
     nonce = os.urandom(_NONCE_BYTES)
     sealed = _cipher(_key(b"encrypt:")).encrypt(nonce, citizen_id.encode(), None)
     return _GCM_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def encrypt_citizen_ids(citizen_ids: Sequence[str]) -> list[str]:
+    """encrypt_citizen_id of many numbers, with the random nonces drawn in one call."""
+    cipher = _cipher(_key(b"encrypt:"))
+    nonces = os.urandom(_NONCE_BYTES * len(citizen_ids))
+    tokens = []
+    for index, citizen_id in enumerate(citizen_ids):
+        nonce = nonces[index * _NONCE_BYTES : (index + 1) * _NONCE_BYTES]
+        sealed = cipher.encrypt(nonce, citizen_id.encode(), None)
+        tokens.append(_GCM_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode())
+    return tokens
 
 
 def decrypt_citizen_id(token: str) -> str:

@@ -59,12 +59,17 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _rows_from_table(table: Iterable[Sequence[Any]]) -> Iterator[ResidentRow]:
-    """Numbered resident rows of a table whose first non-empty line is the header."""
+def _rows_from_table(
+    table: Iterable[Sequence[Any]], *, texts: bool = False
+) -> Iterator[ResidentRow]:
+    """Numbered resident rows of a table whose first non-empty line is the header.
+
+    `texts`: every cell is already a string (CSV), so only stripped, not converted.
+    """
     columns: dict[str, int] | None = None
     produced = False
     for number, line in enumerate(table, start=1):
-        cells = [_cell_text(value) for value in line]
+        cells = [value.strip() for value in line] if texts else [_cell_text(v) for v in line]
         if not any(cells):
             continue
         if columns is None:
@@ -138,7 +143,7 @@ def iter_resident_rows(stream: IO[bytes], *, name: str) -> Iterator[ResidentRow]
     if lowered.endswith(".xlsx"):
         return _rows_from_table(_xlsx_table(stream))
     if lowered.endswith(".csv"):
-        return _rows_from_table(_csv_table(stream))
+        return _rows_from_table(_csv_table(stream), texts=True)
     raise ImportFileError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
 
 

@@ -15,8 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Max, Q
-from django.utils import timezone
+from django.db.models import Max
+from django.db.models.signals import post_save
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +28,7 @@ from hocvuso.people.crypto import (
     CitizenIdError,
     citizen_id_hash,
     encrypt_citizen_id,
+    encrypt_citizen_ids,
     normalise_citizen_id,
 )
 from hocvuso.people.models import Consent, Household, MilestoneEvent, Resident
@@ -379,6 +381,92 @@ def record_milestone(
     return event, True
 
 
+def record_milestones(
+    *,
+    resident_milestones: Iterable[tuple[Resident, Iterable[str]]],
+    achieved_on: datetime.date,
+    method: str,
+    recorded_by,
+    source: str = "",
+    savepoint: bool = True,
+) -> list[tuple[MilestoneEvent, bool]]:
+    """Record several milestones at once as record_milestone would; (event, created) per pair.
+
+    One query finds what was already recorded and one statement inserts the rest, so a visit with
+    many milestones costs two queries instead of several per milestone. A (resident, milestone)
+    given twice is answered once. savepoint=False is for a caller inside its own savepoint that
+    retries on IntegrityError: a milestone recorded concurrently then raises it instead of being
+    sorted out here.
+    """
+    wanted: dict[tuple[int, str], Resident] = {}
+    for resident, codes in resident_milestones:
+        for code in codes:
+            code = _clean_choice(code, Milestone.choices, label=_("Mốc kỹ năng số"))
+            wanted.setdefault((resident.pk, code), resident)
+    method = _clean_choice(method, MilestoneEvent.Method.choices, label=_("Cách ghi nhận"))
+    if achieved_on > timezone.localdate():
+        raise PeopleError(_("Ngày đạt không thể ở tương lai."))
+    if not wanted:
+        return []
+    # Checked above, so nothing below raises for bad input: no savepoint is needed around it.
+    with transaction.atomic(savepoint=False):
+        existing = {
+            (event.resident_id, event.milestone): event
+            for event in MilestoneEvent.objects.filter(
+                resident_id__in={pk for pk, _code in wanted},
+                milestone__in={code for _pk, code in wanted},
+            )
+        }
+        new = [
+            MilestoneEvent(
+                resident=resident,
+                milestone=code,
+                achieved_on=achieved_on,
+                method=method,
+                source=(source or "")[:80],
+                recorded_by=recorded_by,
+            )
+            for (pk, code), resident in wanted.items()
+            if (pk, code) not in existing
+        ]
+        created: list[MilestoneEvent] = []
+        if new:
+            try:
+                with transaction.atomic(savepoint=savepoint):
+                    created = MilestoneEvent.objects.bulk_create(new)
+            except IntegrityError:
+                if not savepoint:
+                    raise
+                # A concurrent request recorded one of them in the meantime: go one by one, so that
+                # the ones it recorded count as not created and the others are still recorded.
+                for unsaved in new:
+                    event, is_new = record_milestone(
+                        resident=unsaved.resident,
+                        milestone=unsaved.milestone,
+                        achieved_on=achieved_on,
+                        method=method,
+                        recorded_by=recorded_by,
+                        source=source,
+                    )
+                    if is_new:
+                        created.append(event)
+                    else:
+                        existing[(event.resident_id, event.milestone)] = event
+            else:
+                # bulk_create sends no post_save: send it, so that receivers (recognitions) follow.
+                for event in created:
+                    post_save.send(
+                        sender=MilestoneEvent,
+                        instance=event,
+                        created=True,
+                        update_fields=None,
+                        raw=False,
+                        using=event._state.db,
+                    )
+        made = {(event.resident_id, event.milestone): event for event in created}
+    return [(made[key], True) if key in made else (existing[key], False) for key in wanted]
+
+
 # ---- Import of a resident list -------------------------------------------------------------
 
 # The headers of an import file, as the user reads them in the spreadsheet, in template order.
@@ -448,10 +536,14 @@ class ImportResult:
 
 
 def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
+    # Labels in every interface language: a template filled in English is imported from the
+    # Vietnamese site, and the other way round.
     table = {}
     for key, label in choices:
         table[fold_text(key)] = key
-        table[fold_text(str(label))] = key
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                table[fold_text(str(label))] = key
     for word, key in (extra or {}).items():
         table[fold_text(word)] = key
     return table
@@ -578,9 +670,10 @@ class _RowChecker:
         household_number = row.household_number.strip()[:30]
         if errors:
             return None, errors
+        village_id = village.pk
         return {
-            "village": village,
-            "household_key": (village.pk, household_number, "" if household_number else head_name),
+            "village_id": village_id,
+            "household_key": (village_id, household_number, "" if household_number else head_name),
             "household_number": household_number,
             "head_name": head_name[:NAME_MAX_LENGTH],
             "address": " ".join(row.address.split())[:300],
@@ -658,6 +751,8 @@ def _insert_returning_ids(model, attnames: Sequence[str], rows: list[tuple]) -> 
     """
     if not rows:
         return []
+    if connection.vendor == "postgresql":
+        return _copy_returning_ids(model, attnames, rows)
     columns_of = {f.attname: f.column for f in model._meta.concrete_fields}
     quote = connection.ops.quote_name
     columns = ", ".join(quote(columns_of[name]) for name in attnames)
@@ -675,6 +770,44 @@ def _insert_returning_ids(model, attnames: Sequence[str], rows: list[tuple]) -> 
             cursor.execute(sql, [value for row in batch for value in row])
             ids.extend(pk for (pk,) in cursor.fetchall())
     return ids
+
+
+def _copy_returning_ids(model, attnames: Sequence[str], rows: list[tuple]) -> list[int]:
+    """PostgreSQL: the ids drawn from the table's sequence in one query, then the rows by COPY.
+
+    A multi-row INSERT of tens of thousands of parameters costs psycopg seconds of merging them
+    into the statement text, and the server as long to parse it; COPY streams the rows instead.
+    """
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns_of = {f.attname: f.column for f in meta.concrete_fields}
+    columns = ", ".join(quote(c) for c in (meta.pk.column, *(columns_of[n] for n in attnames)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row((pk, *row))
+    return ids
+
+
+def _select_in(sql: str, column: str, values: Iterable, params: Sequence = ()) -> list[tuple]:
+    """Rows of `sql` (its WHERE ending in `{in}`) whose `column` is among `values`.
+
+    Plain SQL rather than the ORM: preparing an IN list of thousands of values field by field is
+    a good part of an import's time; PostgreSQL takes the list as one array parameter.
+    """
+    values = list(values)
+    if connection.vendor == "postgresql":
+        clause, extra = f"{column} = ANY(%s)", [values]
+    else:
+        clause, extra = f"{column} IN ({', '.join(['%s'] * len(values))})", values
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(clause=clause), [*params, *extra])
+        return cursor.fetchall()
 
 
 class _ImportWriter:
@@ -696,18 +829,21 @@ class _ImportWriter:
 
     @staticmethod
     def _existing_households(keys: set[tuple]) -> dict[tuple, int]:
-        village_ids = {key[0] for key in keys}
+        village_ids = sorted({key[0] for key in keys})
         numbers = {key[1] for key in keys if key[1]}
         heads = {key[2] for key in keys if not key[1]}
-        query = Q(pk__in=[])
+        select = (
+            f"SELECT id, village_id, number, head_name FROM "
+            f"{connection.ops.quote_name(Household._meta.db_table)} "
+            f"WHERE village_id IN ({', '.join(['%s'] * len(village_ids))}) AND "
+        )
+        rows: list[tuple] = []
         if numbers:
-            query |= Q(village_id__in=village_ids, number__in=numbers)
+            rows += _select_in(select + "{clause}", "number", numbers, village_ids)
         if heads:
-            query |= Q(village_id__in=village_ids, number="", head_name__in=heads)
+            rows += _select_in(select + "number = '' AND {clause}", "head_name", heads, village_ids)
         found: dict[tuple, int] = {}
-        for pk, village_id, number, head in Household.objects.filter(query).values_list(
-            "pk", "village_id", "number", "head_name"
-        ):
+        for pk, village_id, number, head in sorted(rows):
             found.setdefault((village_id, number, "" if number else head), pk)
         return found
 
@@ -729,7 +865,7 @@ class _ImportWriter:
             ),
             [
                 (
-                    item["village"].pk,
+                    item["village_id"],
                     item["head_name"],
                     item["address"],
                     item["household_number"],
@@ -743,15 +879,32 @@ class _ImportWriter:
         found.update(zip(firsts, ids, strict=True))
         self.result.households += len(ids)
 
-    def _known_hashes(self, hashes: dict[str, int]) -> dict[str, tuple[int, int]]:
+    @staticmethod
+    def _known_hashes(hashes: dict[str, int]) -> dict[str, tuple[int, int]]:
         if not hashes:
             return {}
+        table = connection.ops.quote_name(Resident._meta.db_table)
         return {
             digest: (pk, village_id)
-            for digest, pk, village_id in Resident.objects.filter(
-                citizen_id_hash__in=list(hashes)
-            ).values_list("citizen_id_hash", "pk", "village_id")
+            for digest, pk, village_id in _select_in(
+                f"SELECT citizen_id_hash, id, village_id FROM {table} WHERE {{clause}}",
+                "citizen_id_hash",
+                hashes,
+            )
         }
+
+    @staticmethod
+    def _members_without_id(household_ids: Iterable[int]) -> set[tuple]:
+        """(household, name, year) of the members without an ID number, to find them again."""
+        table = connection.ops.quote_name(Resident._meta.db_table)
+        return set(
+            _select_in(
+                f"SELECT household_id, full_name, year_of_birth FROM {table} "
+                "WHERE citizen_id_hash IS NULL AND {clause}",
+                "household_id",
+                household_ids,
+            )
+        )
 
     def write(self, checked: list[dict[str, Any]]) -> list[RowError]:
         """Write the good rows of a chunk; return the rows refused as duplicates."""
@@ -763,15 +916,7 @@ class _ImportWriter:
                 hashes.setdefault(item["hash"], item["row"])
         known = self._known_hashes(hashes)
         households = self._existing_households({item["household_key"] for item in checked})
-        members = (
-            set(
-                Resident.objects.filter(
-                    household_id__in=set(households.values()), citizen_id_hash__isnull=True
-                ).values_list("household_id", "full_name", "year_of_birth")
-            )
-            if households
-            else set()
-        )
+        members = self._members_without_id(set(households.values())) if households else set()
         seen_people: dict[tuple, int] = {}
         accepted: list[dict[str, Any]] = []
         for item in checked:
@@ -802,20 +947,23 @@ class _ImportWriter:
                 seen_people[person] = item["row"]
             accepted.append(item)
         self._create_households(accepted, households)
+        tokens = iter(
+            encrypt_citizen_ids([item["citizen_id"] for item in accepted if item["hash"]])
+        )
         resident_ids = _insert_returning_ids(
             Resident,
             _RESIDENT_COLUMNS,
             [
                 (
                     households[item["household_key"]],
-                    item["village"].pk,
+                    item["village_id"],
                     item["full_name"],
                     item["year_of_birth"],
                     item["gender"],
                     item["ethnicity"],
                     item["phone"],
                     item["hash"],
-                    encrypt_citizen_id(item["citizen_id"]) if item["hash"] else "",
+                    next(tokens) if item["hash"] else "",
                     item["target_group"],
                     item["has_disability"],
                     item["preferred_language"],
@@ -906,3 +1054,25 @@ def import_residents(
         result.households = result.residents = result.consents = 0
     result.errors.sort(key=lambda error: error.row)
     return result
+
+
+@transaction.atomic
+def register_resident_once(**fields) -> tuple[Resident, bool]:
+    """register_resident, and whether this call made the resident (False: a client_id replay)."""
+    client_id = fields.get("client_id")
+    if client_id is not None:
+        existing = Resident.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+    return register_resident(**fields), True
+
+
+@transaction.atomic
+def register_household_once(**fields) -> tuple[Household, bool]:
+    """register_household, and whether this call made the household (False: a client_id replay)."""
+    client_id = fields.get("client_id")
+    if client_id is not None:
+        existing = Household.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+    return register_household(**fields), True

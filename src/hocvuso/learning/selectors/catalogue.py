@@ -14,6 +14,7 @@ from hocvuso.learning.models import (
     LessonTranslation,
     StepTranslation,
 )
+from hocvuso.learning.selectors.learner import course_lessons
 
 LANGUAGE_NAMES = dict(CONTENT_LANGUAGES)
 
@@ -103,12 +104,16 @@ def course_outline(course: Course) -> list[LessonEntry]:
 
 def lesson_languages(lesson: Lesson) -> list[tuple[str, str]]:
     """Languages this lesson can be shown in beside Vietnamese (its own or its steps' translations)."""
-    codes = set(lesson.translations.values_list("language", flat=True))
-    if lesson.kind == Lesson.Kind.GUIDE:
-        codes |= set(
-            StepTranslation.objects.filter(step__lesson=lesson)
-            .values_list("language", flat=True)
-            .distinct()
-        )
+    outline = course_lessons(lesson.course, lesson_id=lesson.id)
+    if lesson.id in outline.step_counts:
+        codes = set(outline.languages.get(lesson.id, ()))
+    else:
+        codes = set(lesson.translations.values_list("language", flat=True))
+        if lesson.kind == Lesson.Kind.GUIDE:
+            codes |= set(
+                StepTranslation.objects.filter(step__lesson=lesson)
+                .values_list("language", flat=True)
+                .distinct()
+            )
     codes.discard(BASE_LANGUAGE)
     return language_choices(codes)

@@ -17,7 +17,6 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -149,13 +148,21 @@ def _learner_rows(
 ) -> list[LearnerRow]:
     """Every enrolment's figures in one query: correlated subqueries, no query per learner."""
     attempts = QuizAttempt.objects.filter(
-        learner=OuterRef("learner_id"), lesson__course=course, submitted_at__isnull=False
+        learner=OuterRef("learner_id"), lesson_id__in=list(lessons), submitted_at__isnull=False
     )
+    progress = LessonProgress.objects.filter(enrollment=OuterRef("pk"))
     annotated = enrollments.annotate(
-        # The enrolment's own progress rows are joined and grouped; the attempts, reached through
-        # the learner rather than the enrolment, come from subqueries so that no join multiplies.
-        done=Count("progress", filter=Q(progress__completed_at__isnull=False)),
-        progress_at=Max(Coalesce("progress__completed_at", "progress__started_at")),
+        # Every figure is a subquery run once per enrolment: a join of the progress rows would
+        # need a GROUP BY, and PostgreSQL then runs the other subqueries once per joined row.
+        done=Coalesce(
+            _per_enrollment(
+                progress.filter(completed_at__isnull=False), "enrollment_id", Count("pk")
+            ),
+            0,
+        ),
+        progress_at=_per_enrollment(
+            progress, "enrollment_id", Max(Coalesce("completed_at", "started_at"))
+        ),
         attempts=Coalesce(_per_enrollment(attempts, "learner_id", Count("pk")), 0),
         best_score=_per_enrollment(attempts, "learner_id", Max("score_percent")),
         attempt_at=_per_enrollment(attempts, "learner_id", Max("submitted_at")),

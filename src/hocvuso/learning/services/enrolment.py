@@ -1,5 +1,7 @@
 """A learner's enrolment in a course and their progress lesson by lesson."""
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from hocvuso.accounts.models import User
 from hocvuso.learning.models import Course, Enrollment, Lesson, LessonProgress
+from hocvuso.learning.selectors.learner import course_lessons, progress_rows
 
 
 class EnrolmentError(ValueError):
@@ -120,15 +123,59 @@ def enroll(*, learner: User, course: Course) -> Enrollment:
     return _enrollment(learner=learner, course=course)
 
 
-@transaction.atomic
-def open_lesson(*, learner: User, lesson: Lesson) -> LessonProgress:
-    """Open a lesson (enrolling on the way) and remember it as where the learner is."""
-    enrollment, progress = unlocked_progress(learner=learner, lesson=lesson)
+@dataclass
+class OpenedLesson:
+    """A lesson as its page opens it: the enrolment, the lesson's row and all the course's rows."""
+
+    enrollment: Enrollment
+    progress: LessonProgress
+    rows: list[LessonProgress]
+
+
+def _lesson_before(lesson: Lesson, lessons: list[Lesson]) -> Lesson | None:
+    ids = [entry.id for entry in lessons]
+    if lesson.id not in ids:
+        return previous_lesson(lesson)
+    index = ids.index(lesson.id)
+    return lessons[index - 1] if index else None
+
+
+def open_lesson_page(*, learner: User, lesson: Lesson) -> OpenedLesson:
+    """Open a lesson (enrolling on the way) and remember it as where the learner is.
+
+    A lesson opened before costs one read and no write: a page view must not queue behind writers.
+    """
+    course = lesson.course
+    if course.status != Course.Status.PUBLISHED:
+        raise EnrolmentError(_("Khoá học này chưa được xuất bản nên chưa thể đăng ký học."))
+    rows = progress_rows(learner, course)
+    by_lesson = {row.lesson_id: row for row in rows}
+    enrollment = rows[0].enrollment if rows else None
+    if course.is_sequential:
+        before = _lesson_before(lesson, course_lessons(course, lesson_id=lesson.id).lessons)
+        if before is not None and (
+            before.id not in by_lesson or by_lesson[before.id].completed_at is None
+        ):
+            raise LessonLocked(
+                _("Bài này chưa mở. Hãy hoàn thành bài “%(title)s” trước.")
+                % {"title": before.title}
+            )
+    progress = by_lesson.get(lesson.id)
+    if progress is None:
+        with transaction.atomic():
+            enrollment = enrollment or _enrollment(learner=learner, course=course)
+            progress = _progress(enrollment=enrollment, lesson=lesson)
+        rows.append(progress)
     if enrollment.last_lesson_id != lesson.id and progress.completed_at is None:
         Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson)
         enrollment.last_lesson = lesson
     progress.enrollment = enrollment
-    return progress
+    return OpenedLesson(enrollment=enrollment, progress=progress, rows=rows)
+
+
+def open_lesson(*, learner: User, lesson: Lesson) -> LessonProgress:
+    """Open a lesson (enrolling on the way) and remember it as where the learner is."""
+    return open_lesson_page(learner=learner, lesson=lesson).progress
 
 
 @transaction.atomic
@@ -141,17 +188,23 @@ def complete_lesson(*, learner: User, lesson: Lesson) -> LessonProgress:
     return mark_lesson_done(enrollment=enrollment, progress=progress)
 
 
-@transaction.atomic
 def record_step(*, learner: User, lesson: Lesson, position: int) -> None:
     """Save which step of a guide the learner has reached ("Bước tiếp theo")."""
     if lesson.kind != Lesson.Kind.GUIDE:
         raise EnrolmentError(_("Chỉ bài hướng dẫn từng bước mới có các bước."))
-    if not 1 <= position <= lesson.steps.count():
+    step_counts = course_lessons(lesson.course, lesson_id=lesson.id).step_counts
+    steps = step_counts[lesson.id] if lesson.id in step_counts else lesson.steps.count()
+    if not 1 <= position <= steps:
         raise EnrolmentError(_("Bài này không có bước số %(number)s.") % {"number": position})
-    # The common case, a lesson already opened (and so unlocked), is a single UPDATE.
+    # The common case, a lesson already opened (and so unlocked), is one UPDATE on the unique
+    # (enrolment, lesson) index, atomic on its own.
     updated = LessonProgress.objects.filter(
-        enrollment__learner=learner, enrollment__course_id=lesson.course_id, lesson=lesson
+        lesson=lesson,
+        enrollment=Enrollment.objects.filter(learner=learner, course_id=lesson.course_id).values(
+            "pk"
+        )[:1],
     ).update(last_step=position)
     if not updated:
-        _enrollment_row, progress = unlocked_progress(learner=learner, lesson=lesson)
-        LessonProgress.objects.filter(pk=progress.pk).update(last_step=position)
+        with transaction.atomic():
+            _enrollment_row, progress = unlocked_progress(learner=learner, lesson=lesson)
+            LessonProgress.objects.filter(pk=progress.pk).update(last_step=position)

@@ -47,7 +47,7 @@ from hocvuso.learning.services.enrolment import (
     LessonLocked,
     complete_lesson,
     enroll,
-    open_lesson,
+    open_lesson_page,
     record_step,
 )
 from hocvuso.learning.services.quizzes import (
@@ -69,9 +69,15 @@ def _course_or_404(slug: str) -> Course:
     return course
 
 
-def _lesson_or_404(course: Course, lesson_id: int) -> Lesson:
-    lesson = get_object_or_404(Lesson, pk=lesson_id, course=course)
-    lesson.course = course
+def _lesson_or_404(slug: str, lesson_id: int) -> Lesson:
+    """A lesson of a published course, with its course, in one query."""
+    lesson = (
+        Lesson.objects.select_related("course")
+        .filter(pk=lesson_id, course__slug=slug, course__status=Course.Status.PUBLISHED)
+        .first()
+    )
+    if lesson is None:
+        raise Http404(_("Không tìm thấy bài học."))
     return lesson
 
 
@@ -244,15 +250,19 @@ def _step_view(request, steps: list[dict], last_step: int) -> dict:
 @login_required
 @require_GET
 def lesson(request, slug, lesson_id):
-    course = _course_or_404(slug)
-    lesson = _lesson_or_404(course, lesson_id)
+    lesson = _lesson_or_404(slug, lesson_id)
+    course = lesson.course
     try:
-        progress = open_lesson(learner=request.user, lesson=lesson)
+        opened = open_lesson_page(learner=request.user, lesson=lesson)
     except EnrolmentError as error:
         messages.error(request, str(error))
         return redirect("learning:course", course.slug)
+    progress = opened.progress
     states = lesson_states(
-        course=course, enrollment=progress.enrollment, lessons=lessons_in_order(course)
+        course=course,
+        enrollment=opened.enrollment,
+        lessons=lessons_in_order(course, lesson_id=lesson.id),
+        rows=opened.rows,
     )
     index = next(i for i, state in enumerate(states) if state.lesson.id == lesson.id)
     languages = lesson_languages(lesson)
@@ -292,8 +302,8 @@ def lesson(request, slug, lesson_id):
 @login_required
 @require_POST
 def lesson_complete(request, slug, lesson_id):
-    course = _course_or_404(slug)
-    lesson = _lesson_or_404(course, lesson_id)
+    lesson = _lesson_or_404(slug, lesson_id)
+    course = lesson.course
     try:
         progress = complete_lesson(learner=request.user, lesson=lesson)
     except LessonLocked as error:
@@ -321,8 +331,8 @@ def lesson_complete(request, slug, lesson_id):
 @login_required
 @require_POST
 def lesson_step(request, slug, lesson_id):
-    course = _course_or_404(slug)
-    lesson = _lesson_or_404(course, lesson_id)
+    lesson = _lesson_or_404(slug, lesson_id)
+    course = lesson.course
     position = request.POST.get("position", "")
     try:
         if not position.isdigit():
@@ -340,8 +350,8 @@ def lesson_step(request, slug, lesson_id):
 @login_required
 @require_POST
 def check_start(request, slug, lesson_id):
-    course = _course_or_404(slug)
-    lesson = _lesson_or_404(course, lesson_id)
+    lesson = _lesson_or_404(slug, lesson_id)
+    course = lesson.course
     try:
         attempt = start_attempt(learner=request.user, lesson=lesson)
     except LessonLocked as error:
@@ -354,8 +364,8 @@ def check_start(request, slug, lesson_id):
 
 
 def _attempt_or_404(request, slug, lesson_id, number) -> tuple[Course, Lesson, QuizAttempt]:
-    course = _course_or_404(slug)
-    lesson = _lesson_or_404(course, lesson_id)
+    lesson = _lesson_or_404(slug, lesson_id)
+    course = lesson.course
     # Only the learner's own attempts exist for them; anyone else's is "not found".
     attempt = get_object_or_404(QuizAttempt, learner=request.user, lesson=lesson, number=number)
     attempt.lesson = lesson
