@@ -65,7 +65,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for (a), (b)")
     parser.add_argument("--duration", type=int, default=15, help="seconds per load test (15)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=3,
+        help="gunicorn workers (3: PostgreSQL shares the two cores with them)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker; >1 = gthread")
     parser.add_argument("--progress-requests", type=int, default=40)
     parser.add_argument("--seed", type=int, default=2025)
