@@ -380,29 +380,44 @@ def sites(request, code):
     return render(request, "field/sites.html", context)
 
 
+def _simple_form_page(request, form, *, save, success, done_url, area, heading, submit, cancel):
+    """A one-form page: on a valid POST call `save`, then go to `done_url(result)`; errors stay on
+    the form in Vietnamese."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, success)
+            return redirect(done_url(result))
+    context = {
+        "form": form,
+        "heading": heading,
+        "submit": submit,
+        "cancel": cancel,
+        "crumbs": _crumbs(request.user, area, last=submit),
+    }
+    return render(request, "field/simple_form.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_new(request, code):
     area = _area(code, Area.Level.COMMUNE, Area.Level.VILLAGE)
     authorize(request.user, Perm.MANAGE_VILLAGES, area)
-    form = SiteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_site(area=area, **form.cleaned_data)
-        except ValidationError as error:
-            for message in _error_messages(error):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Đã thêm điểm học tập."))
-            return redirect("field:sites", area.code)
-    context = {
-        "form": form,
-        "heading": _("Thêm điểm học tập tại %(area)s") % {"area": area.name},
-        "submit": _("Thêm điểm học tập"),
-        "cancel": reverse("field:sites", args=[area.code]),
-        "crumbs": _crumbs(request.user, area, last=_("Thêm điểm học tập")),
-    }
-    return render(request, "field/simple_form.html", context)
+    return _simple_form_page(
+        request,
+        SiteForm(request.POST or None),
+        save=lambda data: save_site(area=area, **data),
+        success=_("Đã thêm điểm học tập."),
+        done_url=lambda _site: reverse("field:sites", args=[area.code]),
+        area=area,
+        heading=_("Thêm điểm học tập tại %(area)s") % {"area": area.name},
+        submit=_("Thêm điểm học tập"),
+        cancel=reverse("field:sites", args=[area.code]),
+    )
 
 
 @login_required
@@ -410,24 +425,17 @@ def site_new(request, code):
 def class_new(request, pk):
     site = get_object_or_404(LearningSite.objects.select_related("area__parent"), pk=pk)
     authorize(request.user, Perm.RECORD_FIELD_WORK, site.area)
-    form = ClassForm(request.POST or None, trainers=_field_workers(site.area))
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = schedule_class(site=site, created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for message in _error_messages(error):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Đã mở lớp học."))
-            return redirect("field:class_detail", session.pk)
-    context = {
-        "form": form,
-        "heading": _("Mở lớp tại %(site)s") % {"site": site.name},
-        "submit": _("Mở lớp"),
-        "cancel": reverse("field:sites", args=[site.area.code]),
-        "crumbs": _crumbs(request.user, site.area, last=_("Mở lớp học")),
-    }
-    return render(request, "field/simple_form.html", context)
+    return _simple_form_page(
+        request,
+        ClassForm(request.POST or None, trainers=_field_workers(site.area)),
+        save=lambda data: schedule_class(site=site, created_by=request.user, **data),
+        success=_("Đã mở lớp học."),
+        done_url=lambda session: reverse("field:class_detail", args=[session.pk]),
+        area=site.area,
+        heading=_("Mở lớp tại %(site)s") % {"site": site.name},
+        submit=_("Mở lớp"),
+        cancel=reverse("field:sites", args=[site.area.code]),
+    )
 
 
 @login_required
@@ -501,24 +509,17 @@ def events(request, code):
 def event_new(request, code):
     area = _area(code, Area.Level.COMMUNE, Area.Level.VILLAGE)
     authorize(request.user, Perm.MANAGE_VILLAGES, area)
-    form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            create_event(area=area, created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for message in _error_messages(error):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Đã thêm sự kiện."))
-            return redirect("field:events", area.code)
-    context = {
-        "form": form,
-        "heading": _("Thêm sự kiện tại %(area)s") % {"area": area.name},
-        "submit": _("Thêm sự kiện"),
-        "cancel": reverse("field:events", args=[area.code]),
-        "crumbs": _crumbs(request.user, area, last=_("Thêm sự kiện")),
-    }
-    return render(request, "field/simple_form.html", context)
+    return _simple_form_page(
+        request,
+        EventForm(request.POST or None),
+        save=lambda data: create_event(area=area, created_by=request.user, **data),
+        success=_("Đã thêm sự kiện."),
+        done_url=lambda _event: reverse("field:events", args=[area.code]),
+        area=area,
+        heading=_("Thêm sự kiện tại %(area)s") % {"area": area.name},
+        submit=_("Thêm sự kiện"),
+        cancel=reverse("field:events", args=[area.code]),
+    )
 
 
 # ---- Recognitions ----------------------------------------------------------------------------
