@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "huey.contrib.djhuey",
     "hocvuso.places",
     "hocvuso.accounts",
     "hocvuso.people",
@@ -171,6 +172,17 @@ else:
             "LOCATION": DATA_DIR / "cache",
         }
     }
+
+# Background work (imports, reports, rebuilds, audio) runs on Huey: with Redis, a worker process
+# (`hocvuso run_huey`) takes it from the queue; without (the embedded profile), it runs in-process.
+HUEY = {
+    "name": os.environ.get("HUEY_QUEUE", "hocvuso"),
+    "immediate": env_bool("HUEY_IMMEDIATE", not REDIS_URL),
+    "connection": {"url": REDIS_URL} if REDIS_URL else {},
+    "results": True,
+    "store_none": False,
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True

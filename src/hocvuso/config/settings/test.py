@@ -17,3 +17,5 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "test-media"
 ALLOWED_HOSTS = ["*"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Tasks run in-process in tests; tests of the real queue start their own worker against Redis.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
