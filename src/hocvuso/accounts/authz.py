@@ -25,6 +25,8 @@ class Perm(StrEnum):
     PUBLISH_NEWS = "news.publish"
     EDIT_CONTENT = "content.edit"
     VIEW_PROGRESS = "progress.view"
+    # Read the personal-data audit log, export or erase a resident's data (Law 91/2025/QH15).
+    MANAGE_PERSONAL_DATA = "personal_data.manage"
     ADMINISTER = "system.admin"
 
 
@@ -41,6 +43,7 @@ _OFFICER = _FIELD | {
     Perm.MANAGE_VILLAGES,
     Perm.MANAGE_ACCOUNTS,
     Perm.PUBLISH_NEWS,
+    Perm.MANAGE_PERSONAL_DATA,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -69,6 +72,20 @@ def grants(user) -> list[tuple[Role, str]]:
         ]
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def remember_grants(user, stored: list | None) -> list | None:
+    """Use grants stored as [roles_version, [[role, path], …]] when still current.
+
+    Returns the value to store when the stored one was missing or stale, else None.
+    """
+    if not user.is_active:
+        return None
+    if stored and stored[0] == user.roles_version:
+        setattr(user, _CACHE_ATTR, [(Role(role), path) for role, path in stored[1]])
+        return None
+    forget_grants(user)
+    return [user.roles_version, [[str(role), path] for role, path in grants(user)]]
 
 
 def forget_grants(user) -> None:

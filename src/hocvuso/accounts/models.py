@@ -43,6 +43,9 @@ class User(AbstractUser):
         related_name="assisted_registrations",
         verbose_name=_("người đăng ký hộ"),
     )
+    # Bumped whenever the user's roles or the path of an area they hold change, so that the grants
+    # remembered in their session are read again (see accounts.middleware).
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
