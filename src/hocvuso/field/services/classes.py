@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hocvuso.accounts.authz import Perm, can
 from hocvuso.field.models import Attendance, Class, LearningSite
+from hocvuso.field.signals import attendances_marked
 from hocvuso.learning.models import Course
 from hocvuso.people.models import Resident
 from hocvuso.places.models import Area
@@ -154,11 +155,12 @@ def take_attendance(
         if not can(marked_by, Perm.RECORD_FIELD_WORK, attendance.resident.village):
             raise PermissionDenied
     removed, _details = gone.delete()
-    Attendance.objects.bulk_create(
+    added = Attendance.objects.bulk_create(
         [
             Attendance(class_session=class_session, resident=r, marked_by=marked_by)
             for r in present
             if r.pk not in already
         ]
     )
+    attendances_marked.send(sender=Attendance, attendances=added)
     return len(keep - already), removed
