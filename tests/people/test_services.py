@@ -10,6 +10,7 @@ from hocvuso.people.services import (
     PeopleError,
     record_consent,
     record_milestone,
+    record_milestones,
     register_household,
     register_resident,
     update_resident,
@@ -130,6 +131,38 @@ def test_consent_is_recorded_and_withdrawn_once(resident, member):
     assert withdrawn.withdrawn_by == member
     with pytest.raises(PeopleError):
         withdraw_consent(consent=consent, withdrawn_by=member)
+
+
+def test_nothing_more_is_recorded_about_a_resident_who_withdrew_consent(resident, member):
+    consent = record_consent(
+        resident=resident,
+        purpose=Consent.Purpose.SUPPORT,
+        text_version="2026-01",
+        recorded_by=member,
+    )
+    withdraw_consent(consent=consent, withdrawn_by=member)
+    arguments = {"achieved_on": TODAY(), "method": MilestoneEvent.Method.VISIT}
+
+    with pytest.raises(PeopleError, match="đã rút lại sự đồng ý"):
+        record_milestone(
+            resident=resident, milestone="vneid_level2", recorded_by=member, **arguments
+        )
+    with pytest.raises(PeopleError, match="đã rút lại sự đồng ý"):
+        record_milestones(
+            resident_milestones=[(resident, ["bank_account"])], recorded_by=member, **arguments
+        )
+    assert not MilestoneEvent.objects.filter(resident=resident).exists()
+
+    record_consent(
+        resident=resident,
+        purpose=Consent.Purpose.SUPPORT,
+        text_version="2026-01",
+        recorded_by=member,
+    )
+    _event, created = record_milestone(
+        resident=resident, milestone="vneid_level2", recorded_by=member, **arguments
+    )
+    assert created, "consent given again: recording resumes"
 
 
 def test_a_milestone_recorded_twice_counts_once(resident, member):

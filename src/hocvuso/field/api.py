@@ -57,6 +57,7 @@ from hocvuso.field.sync import (
 from hocvuso.field.sync import dismiss_conflict as dismiss_conflict_of
 from hocvuso.learning.models import Course
 from hocvuso.people.api import scoped_resident, scoped_village
+from hocvuso.people.audit import record_access
 from hocvuso.people.selectors import households_in_scope, residents_in_scope
 from hocvuso.places.models import Area
 
@@ -256,6 +257,14 @@ def field_visit_list(request, area: str | None = None, after: int = 0, limit: in
         authorize(request.user, Perm.RECORD_FIELD_WORK, place)
         rows = rows.filter(area__path__startswith=place.path)
     page, next_after = _page(rows, after, limit)
+    record_access(
+        request=request,
+        action="view",
+        what="api:field_visit_list",
+        area=place if area else None,
+        area_path="" if area else next(iter(scope_paths(request.user, Perm.RECORD_FIELD_WORK)), ""),
+        count=len(page),
+    )
     return {"items": [_visit_out(v) for v in page], "next_after": next_after}
 
 
@@ -449,6 +458,9 @@ def field_attendance_list(request, class_id: int):
         .select_related("resident")
         .order_by("resident__full_name", "pk")
     )
+    record_access(
+        request=request, action="view", what="api:field_attendance_list", area=session.site.area
+    )
     return [_attendance_out(a) for a in rows]
 
 
@@ -527,6 +539,7 @@ def field_recognition_list(request, village: str):
     """Các hộ "Gia đình số" và tiểu thương "Chợ số" đang được công nhận trong thôn. —
     The households and traders of a village currently recognised."""
     place = scoped_village(request.user, village, Perm.VIEW_PEOPLE)
+    record_access(request=request, action="view", what="api:field_recognition_list", area=place)
     return [
         {
             "id": r.pk,
@@ -564,6 +577,12 @@ def field_mentorship_list(request):
     The residents the caller mentors now, with the milestones reached and still needed."""
     if not scope_paths(request.user, Perm.RECORD_FIELD_WORK):
         raise HttpError(403, _("Tài khoản này không có quyền ghi nhận công tác cơ sở."))
+    record_access(
+        request=request,
+        action="view",
+        what="api:field_mentorship_list",
+        area_path=scope_paths(request.user, Perm.RECORD_FIELD_WORK)[0],
+    )
     return [
         {
             **_mentorship_out(row["mentorship"]),

@@ -37,6 +37,7 @@ from hocvuso.field.services.mentorships import assign_mentee, end_mentorship
 from hocvuso.field.services.recognitions import CRITERIA_KEYS, set_recognition_rule
 from hocvuso.field.services.teams import add_team_member, save_team, set_quota
 from hocvuso.field.services.visits import record_visit
+from hocvuso.people.audit import record_access
 from hocvuso.people.choices import Milestone
 from hocvuso.people.models import Household, Resident
 from hocvuso.places.models import Area
@@ -239,9 +240,24 @@ def visit_new(request, code):
         if query:
             households = [h for h in households if query.casefold() in h.head_name.casefold()]
         context.update({"village": village, "households": households, "query": query})
+        record_access(
+            request=request,
+            action="view",
+            what="field:visit_household",
+            area=village,
+            count=len(households),
+        )
         return render(request, "field/visit_household.html", context)
     household = get_object_or_404(Household, pk=household_id, village=village)
     residents = Resident.objects.filter(household=household).order_by("id")
+    record_access(
+        request=request,
+        action="view",
+        what="field:visit_new",
+        area=village,
+        household=household,
+        count=residents.count(),
+    )
     return _visit_page(
         request,
         area=village,
@@ -270,6 +286,13 @@ def desk_visit_new(request, code):
     else:
         residents = in_commune.none()
     residents = residents.select_related("village").order_by("full_name", "id")
+    record_access(
+        request=request,
+        action="view",
+        what="field:desk_visit_new",
+        area=commune,
+        count=residents.count(),
+    )
     context = {
         "crumbs": _crumbs(request.user, commune, last=_("Hỗ trợ tại bộ phận một cửa")),
         "channel": Visit.Channel.HELP_DESK,
@@ -295,6 +318,12 @@ def desk_visit_new(request, code):
 def mentees(request):
     if not scope_paths(request.user, Perm.RECORD_FIELD_WORK):
         raise PermissionDenied
+    record_access(
+        request=request,
+        action="view",
+        what="field:mentees",
+        area_path=scope_paths(request.user, Perm.RECORD_FIELD_WORK)[0],
+    )
     context = {
         "rows": selectors.mentees_of(request.user),
         "crumbs": [{"label": _("Người tôi kèm cặp"), "url": None}],
@@ -451,6 +480,13 @@ def class_detail(request, pk):
         .order_by("village__name", "full_name", "id")
     )
     present = list(session.attendances.values_list("resident_id", flat=True))
+    record_access(
+        request=request,
+        action="view",
+        what="field:class_detail",
+        area=session.site.area,
+        count=residents.count(),
+    )
     form = AttendanceForm(
         request.POST if request.method == "POST" else None,
         residents=residents,
@@ -530,6 +566,7 @@ def event_new(request, code):
 def recognitions(request, code):
     village = _village(request, code, Perm.VIEW_PEOPLE)
     rules = RecognitionRule.objects.filter(commune_id=village.parent_id, is_active=True)
+    record_access(request=request, action="view", what="field:recognitions", area=village)
     context = {
         "village": village,
         "recognitions": selectors.recognitions_in(village),

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from hocvuso.people.models import Consent, Household, MilestoneEvent, Resident
+from hocvuso.people.audit import Action, record_access
+from hocvuso.people.models import (
+    Consent,
+    Household,
+    MilestoneEvent,
+    PersonalDataAccess,
+    Resident,
+)
 
 
 @admin.register(Household)
@@ -21,6 +28,42 @@ class ResidentAdmin(admin.ModelAdmin):
     exclude = ["citizen_id_hash", "citizen_id_encrypted"]
     readonly_fields = ["client_id", "version"]
 
+    # The national admins' own reads and changes go into the audit log like everyone's.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        resident = self.get_object(request, object_id)
+        if resident is not None and request.method == "GET":
+            record_access(
+                request=request, action=Action.VIEW, what="admin:people_resident", resident=resident
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            record_access(
+                request=request,
+                action=Action.CORRECT,
+                what="admin:people_resident",
+                resident=obj,
+                purpose=", ".join(sorted(form.changed_data)),
+            )
+
+    def delete_model(self, request, obj):
+        record_access(
+            request=request, action=Action.DELETE, what="admin:people_resident", resident=obj
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for resident in queryset.select_related("village"):
+            record_access(
+                request=request,
+                action=Action.DELETE,
+                what="admin:people_resident",
+                resident=resident,
+            )
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
@@ -35,3 +78,22 @@ class MilestoneEventAdmin(admin.ModelAdmin):
     list_filter = ["milestone", "method"]
     raw_id_fields = ["resident", "recorded_by"]
     readonly_fields = ["client_id"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only, for the admin as for everyone."""
+
+    list_display = ["at", "username", "action", "what", "area_path", "resident_id", "ip"]
+    list_filter = ["action"]
+    search_fields = ["username", "what", "area_path"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -10,17 +10,20 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from hocvuso.accounts.api import ErrorOut
-from hocvuso.accounts.authz import Perm, can
+from hocvuso.accounts.authz import Perm, can, scope_paths
 from hocvuso.accounts.phone import mask_phone
 from hocvuso.accounts.tokens import token_auth
+from hocvuso.people.audit import Action, record_access
 from hocvuso.people.choices import TargetGroup
 from hocvuso.people.models import Consent, Household, MilestoneEvent, Resident
+from hocvuso.people.rights import withdraw_consent_audited
 from hocvuso.people.selectors import households_in_scope, residents_in_scope
 from hocvuso.people.services import (
     ConflictError,
@@ -29,7 +32,6 @@ from hocvuso.people.services import (
     register_household_once,
     register_resident_once,
     update_resident,
-    withdraw_consent,
 )
 from hocvuso.places.models import Area
 
@@ -262,6 +264,19 @@ def _scoped_household(user, pk: int, perm: Perm) -> Household:
     return household
 
 
+def _record_list(request, what: str, village: Area | None, count: int) -> None:
+    """Audit one page of a list: its village, else the top of the caller's scope."""
+    roots = [] if village is not None else scope_paths(request.user, Perm.VIEW_PEOPLE)
+    record_access(
+        request=request,
+        action=Action.VIEW,
+        what=what,
+        area=village,
+        area_path=roots[0] if roots else "",
+        count=count,
+    )
+
+
 # ---- Residents -------------------------------------------------------------------------------
 
 
@@ -276,9 +291,12 @@ def people_resident_list(
     """Người dân trong phạm vi, theo mã thôn nếu có, từng trang theo id. —
     Residents in the caller's scope, optionally of one village, a page at a time by id."""
     rows = residents_in_scope(request.user)
+    listed = None
     if village:
-        rows = rows.filter(village=scoped_village(request.user, village, Perm.VIEW_PEOPLE))
+        listed = scoped_village(request.user, village, Perm.VIEW_PEOPLE)
+        rows = rows.filter(village=listed)
     page, next_after = _page(_with_details(rows), after, limit)
+    _record_list(request, "api:people_resident_list", listed, len(page))
     return {"items": [resident_out(r) for r in page], "next_after": next_after}
 
 
@@ -312,7 +330,11 @@ def people_resident_create(request, payload: ResidentIn):
 )
 def people_resident_get(request, resident_id: int):
     """Một người dân trong phạm vi, kèm sự đồng ý. — One resident in scope, with consents."""
-    return _resident_detail(scoped_resident(request.user, resident_id, Perm.VIEW_PEOPLE).pk)
+    resident = scoped_resident(request.user, resident_id, Perm.VIEW_PEOPLE)
+    record_access(
+        request=request, action=Action.VIEW, what="api:people_resident_get", resident=resident
+    )
+    return _resident_detail(resident.pk)
 
 
 @router.patch(
@@ -334,9 +356,17 @@ def people_resident_update(request, resident_id: int, payload: ResidentPatch):
             else _scoped_household(request.user, household_id, Perm.EDIT_PEOPLE)
         )
     try:
-        update_resident(
-            resident=resident, changed_by=request.user, expected_version=expected, **fields
-        )
+        with transaction.atomic():
+            update_resident(
+                resident=resident, changed_by=request.user, expected_version=expected, **fields
+            )
+            record_access(
+                request=request,
+                action=Action.CORRECT,
+                what="api:people_resident_update",
+                resident=resident,
+                purpose=", ".join(sorted(fields)),
+            )
     except ConflictError as conflict:
         return Status(
             409, {"detail": str(conflict), "version": conflict.version, "current": conflict.current}
@@ -353,13 +383,21 @@ def people_consent_record(request, resident_id: int, payload: ConsentIn):
     """Ghi nhận người dân đồng ý (mục đích, thời điểm, người ghi, phiên bản nội dung). —
     Record a resident's consent: purpose, when, by whom, which wording."""
     resident = scoped_resident(request.user, resident_id, Perm.EDIT_PEOPLE)
-    consent = record_consent(
-        resident=resident,
-        purpose=payload.purpose,
-        text_version=payload.text_version or settings.CONSENT_TEXT_VERSION,
-        recorded_by=request.user,
-        given_at=payload.given_at,
-    )
+    with transaction.atomic():
+        consent = record_consent(
+            resident=resident,
+            purpose=payload.purpose,
+            text_version=payload.text_version or settings.CONSENT_TEXT_VERSION,
+            recorded_by=request.user,
+            given_at=payload.given_at,
+        )
+        record_access(
+            request=request,
+            action=Action.CONSENT,
+            what="api:people_consent_record",
+            resident=resident,
+            purpose=consent.get_purpose_display(),
+        )
     return Status(201, consent)
 
 
@@ -375,7 +413,7 @@ def people_consent_withdraw(request, resident_id: int, consent_id: int):
     consent = Consent.objects.filter(pk=consent_id, resident=resident).first()
     if consent is None:
         raise HttpError(404, _("Không tìm thấy sự đồng ý này."))
-    return withdraw_consent(consent=consent, withdrawn_by=request.user)
+    return withdraw_consent_audited(consent=consent, resident=resident, request=request)
 
 
 @router.get(
@@ -386,6 +424,9 @@ def people_consent_withdraw(request, resident_id: int, consent_id: int):
 def people_milestone_list(request, resident_id: int):
     """Các mốc người dân đã đạt, theo ngày. — The milestones a resident reached, by date."""
     resident = scoped_resident(request.user, resident_id, Perm.VIEW_PEOPLE)
+    record_access(
+        request=request, action=Action.VIEW, what="api:people_milestone_list", resident=resident
+    )
     events = MilestoneEvent.objects.filter(resident=resident).order_by("achieved_on", "pk")
     return [_milestone_out(event) for event in events]
 
@@ -429,9 +470,12 @@ def people_household_list(
     """Hộ gia đình trong phạm vi, theo mã thôn nếu có, từng trang theo id. —
     Households in the caller's scope, optionally of one village, a page at a time by id."""
     rows = households_in_scope(request.user).select_related("village")
+    listed = None
     if village:
-        rows = rows.filter(village=scoped_village(request.user, village, Perm.VIEW_PEOPLE))
+        listed = scoped_village(request.user, village, Perm.VIEW_PEOPLE)
+        rows = rows.filter(village=listed)
     page, next_after = _page(rows, after, limit)
+    _record_list(request, "api:people_household_list", listed, len(page))
     return {"items": [_household_out(h) for h in page], "next_after": next_after}
 
 
@@ -461,5 +505,12 @@ def people_household_get(request, household_id: int):
     """Một hộ kèm thành viên và mốc đã đạt: ai còn cần gì. —
     One household with its members and the milestones each reached: who still needs what."""
     household = _scoped_household(request.user, household_id, Perm.VIEW_PEOPLE)
-    members = _with_details(Resident.objects.filter(household=household)).order_by("pk")
+    members = list(_with_details(Resident.objects.filter(household=household)).order_by("pk"))
+    record_access(
+        request=request,
+        action=Action.VIEW,
+        what="api:people_household_get",
+        household=household,
+        count=len(members),
+    )
     return {**_household_out(household), "members": [resident_out(r) for r in members]}

@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.people.choices import LANGUAGES, Milestone, TargetGroup
-from hocvuso.people.models import Consent, Household, MilestoneEvent, Resident
+from hocvuso.people.models import (
+    Consent,
+    Household,
+    MilestoneEvent,
+    PersonalDataAccess,
+    Resident,
+)
 from hocvuso.people.services import ImportMode
 
 
@@ -119,3 +125,55 @@ class ResidentImportForm(forms.Form):
         initial=ImportMode.ALL_OR_NOTHING,
         widget=forms.RadioSelect,
     )
+
+
+class AccessLogFilterForm(forms.Form):
+    """The search of the personal-data audit log; every field may stay empty."""
+
+    nguoi = forms.IntegerField(label=_("Mã người dân"), required=False, min_value=1)
+    ten = forms.CharField(label=_("Tên người dân"), max_length=150, required=False)
+    tai_khoan = forms.CharField(label=_("Tài khoản truy cập"), max_length=150, required=False)
+    thao_tac = forms.ChoiceField(
+        label=_("Thao tác"),
+        required=False,
+        choices=[("", _("— Mọi thao tác —")), *PersonalDataAccess.Action.choices],
+    )
+    tu_ngay = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    den_ngay = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("tu_ngay"), cleaned.get("den_ngay")
+        if since and until and since > until:
+            raise forms.ValidationError(_("“Từ ngày” phải trước hoặc bằng “Đến ngày”."))
+        return cleaned
+
+
+class ErasureForm(forms.Form):
+    """What an officer confirms before a resident's data is erased for good."""
+
+    purpose = forms.CharField(
+        label=_("Lý do xoá"),
+        max_length=300,
+        help_text=_("Ví dụ: theo đề nghị của người dân ngày 05/01/2026."),
+    )
+    with_account = forms.BooleanField(
+        label=_("Xoá cả tài khoản học tập của người này (nếu có)"), required=False, initial=True
+    )
+    confirm_name = forms.CharField(
+        label=_("Gõ lại họ và tên của người dân để xác nhận"), max_length=150
+    )
+
+    def __init__(self, *args, resident: Resident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+
+    def clean_confirm_name(self) -> str:
+        typed = " ".join(self.cleaned_data["confirm_name"].split()).casefold()
+        if typed != " ".join(self.resident.full_name.split()).casefold():
+            raise forms.ValidationError(_("Họ và tên gõ lại không khớp; chưa xoá gì."))
+        return typed

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.people.choices import LANGUAGES, Milestone, TargetGroup
@@ -168,3 +169,70 @@ class MilestoneEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} — {self.get_milestone_display()}"
+
+
+class PersonalDataAccess(models.Model):
+    """One viewing, export or change of personal data: who, when, what, from where, and why.
+
+    Append-only: the application never changes or deletes a row (only `apply_retention` purges
+    rows past AUDIT_RETENTION_DAYS). The user, area and resident are kept as plain ids without
+    database constraints, so the log outlives an erased resident or a deleted account unchanged.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Xem")
+        EXPORT = "export", _("Xuất dữ liệu")
+        CORRECT = "correct", _("Sửa")
+        DELETE = "delete", _("Xoá")
+        CONSENT = "consent", _("Đồng ý, rút đồng ý")
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("người truy cập"),
+    )
+    # The name at the time: still readable after the account is gone.
+    username = models.CharField(_("tài khoản"), max_length=150, blank=True)
+    action = models.CharField(_("thao tác"), max_length=8, choices=Action.choices)
+    # The page or API operation, e.g. "people:resident" or "api:people_resident_get".
+    what = models.CharField(_("trang, chức năng"), max_length=80)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("địa bàn"),
+    )
+    # Denormalised from the area at the time: a commune reads its log with one prefix filter.
+    area_path = models.CharField(max_length=255, blank=True, db_index=True)
+    resident_id = models.BigIntegerField(_("mã người dân"), null=True, blank=True, db_index=True)
+    household_id = models.BigIntegerField(_("mã hộ"), null=True, blank=True)
+    # For a list: how many people it showed (one row per list, not one per person).
+    subject_count = models.PositiveIntegerField(_("số người"), default=0)
+    purpose = models.CharField(_("lý do"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["area_path", "at"]),
+            models.Index(fields=["user", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.get_action_display()} {self.what}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("The personal-data audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The personal-data audit log is append-only.")

@@ -32,6 +32,7 @@ from hocvuso.people.crypto import (
     normalise_citizen_id,
 )
 from hocvuso.people.models import Consent, Household, MilestoneEvent, Resident
+from hocvuso.people.signals import residents_imported
 from hocvuso.places.models import Area
 from hocvuso.places.selectors import fold_text
 
@@ -336,6 +337,39 @@ def withdraw_consent(*, consent: Consent, withdrawn_by) -> Consent:
     return current
 
 
+def residents_who_withdrew(resident_ids: Iterable[int]) -> set[int]:
+    """Of these residents, those who withdrew their consent to processing and gave none since.
+
+    Nothing more is recorded about them (Law 91/2025/QH15: processing stops on withdrawal); a
+    resident never asked, e.g. imported from the commune's list, is not blocked by this.
+    """
+    ids = set(resident_ids)
+    if not ids:
+        return set()
+    withdrawn: set[int] = set()
+    active: set[int] = set()
+    for resident_id, withdrawn_at in Consent.objects.filter(
+        resident_id__in=ids, purpose=Consent.Purpose.SUPPORT
+    ).values_list("resident_id", "withdrawn_at"):
+        (withdrawn if withdrawn_at is not None else active).add(resident_id)
+    return withdrawn - active
+
+
+def refuse_if_withdrawn(residents: Iterable[Resident]) -> None:
+    """Raise PeopleError naming the first of these residents who withdrew consent to processing."""
+    residents = list(residents)
+    blocked = residents_who_withdrew(r.pk for r in residents)
+    for resident in residents:
+        if resident.pk in blocked:
+            raise PeopleError(
+                _(
+                    "%(name)s đã rút lại sự đồng ý xử lý dữ liệu cá nhân: không ghi nhận thêm "
+                    "thông tin về người này."
+                )
+                % {"name": resident.full_name}
+            )
+
+
 @transaction.atomic
 def record_milestone(
     *,
@@ -357,6 +391,7 @@ def record_milestone(
     method = _clean_choice(method, MilestoneEvent.Method.choices, label=_("Cách ghi nhận"))
     if achieved_on > timezone.localdate():
         raise PeopleError(_("Ngày đạt không thể ở tương lai."))
+    refuse_if_withdrawn([resident])
     existing = MilestoneEvent.objects.filter(resident=resident, milestone=milestone).first()
     if existing is not None:
         return existing, False
@@ -408,6 +443,7 @@ def record_milestones(
         raise PeopleError(_("Ngày đạt không thể ở tương lai."))
     if not wanted:
         return []
+    refuse_if_withdrawn({pk: r for (pk, _code), r in wanted.items()}.values())
     # Checked above, so nothing below raises for bad input: no savepoint is needed around it.
     with transaction.atomic(savepoint=False):
         existing = {
@@ -847,7 +883,9 @@ class _ImportWriter:
             found.setdefault((village_id, number, "" if number else head), pk)
         return found
 
-    def _create_households(self, accepted: list[dict[str, Any]], found: dict[tuple, int]) -> None:
+    def _create_households(
+        self, accepted: list[dict[str, Any]], found: dict[tuple, int]
+    ) -> list[int]:
         firsts = {}
         for item in accepted:
             if item["household_key"] not in found:
@@ -878,6 +916,7 @@ class _ImportWriter:
         )
         found.update(zip(firsts, ids, strict=True))
         self.result.households += len(ids)
+        return ids
 
     @staticmethod
     def _known_hashes(hashes: dict[str, int]) -> dict[str, tuple[int, int]]:
@@ -946,7 +985,7 @@ class _ImportWriter:
                     continue
                 seen_people[person] = item["row"]
             accepted.append(item)
-        self._create_households(accepted, households)
+        household_ids = self._create_households(accepted, households)
         tokens = iter(
             encrypt_citizen_ids([item["citizen_id"] for item in accepted if item["hash"]])
         )
@@ -987,6 +1026,9 @@ class _ImportWriter:
         )
         self.result.residents += len(resident_ids)
         self.result.consents += len(consents)
+        residents_imported.send(
+            sender=Resident, resident_ids=resident_ids, household_ids=household_ids
+        )
         return errors
 
     def _known_error(self, item: dict, pk: int, village_id: int) -> RowError:

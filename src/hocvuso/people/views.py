@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hocvuso.accounts.authz import Perm, authorize, can
+from hocvuso.people.audit import Action, record_access
 from hocvuso.people.choices import Milestone
 from hocvuso.people.crypto import CitizenIdError, decrypt_citizen_id, mask_citizen_id
 from hocvuso.people.forms import (
@@ -28,6 +30,7 @@ from hocvuso.people.importers import (
     resident_template,
 )
 from hocvuso.people.models import Consent, Household, MilestoneEvent, Resident
+from hocvuso.people.rights import withdraw_consent_audited
 from hocvuso.people.selectors import (
     households_in_scope,
     members_by_household,
@@ -47,7 +50,6 @@ from hocvuso.people.services import (
     register_household,
     register_resident,
     update_resident,
-    withdraw_consent,
 )
 from hocvuso.places.models import Area
 from hocvuso.places.selectors import areas_above
@@ -122,6 +124,13 @@ def village(request, code):
     loose = residents_without_household(village) if page.number == 1 else []
     rows = {row.resident.pk: row for row in milestone_matrix(everyone + loose)}
     counts = milestone_counts(village)
+    record_access(
+        request=request,
+        action=Action.VIEW,
+        what="people:village",
+        area=village,
+        count=len(everyone) + len(loose),
+    )
     columns = _milestone_columns()
     for column in columns:
         column["count"] = counts[column["value"]]
@@ -150,6 +159,13 @@ def household(request, pk):
         Resident.objects.filter(household=household)
         .prefetch_related("consents")
         .order_by("-year_of_birth", "pk")
+    )
+    record_access(
+        request=request,
+        action=Action.VIEW,
+        what="people:household",
+        household=household,
+        count=len(members),
     )
     rows = milestone_matrix(members)
     labels = [label for _value, label in Milestone.choices]
@@ -196,6 +212,7 @@ def household_create(request, code):
 @require_GET
 def resident(request, pk):
     resident = _resident(request, pk)
+    record_access(request=request, action=Action.VIEW, what="people:resident", resident=resident)
     reached = {event.milestone: event for event in resident.milestones.all()}
     context = {
         "resident": resident,
@@ -209,6 +226,7 @@ def resident(request, pk):
         "consents": list(resident.consents.all()),
         "consent_form": ConsentForm(),
         "can_edit": can(request.user, Perm.EDIT_PEOPLE, resident.village),
+        "can_manage_data": can(request.user, Perm.MANAGE_PERSONAL_DATA, resident.village),
     }
     return render(request, "people/resident.html", context)
 
@@ -267,9 +285,17 @@ def resident_edit(request, pk):
         except ValueError:
             version = None
         try:
-            update_resident(
-                resident=resident, changed_by=request.user, expected_version=version, **fields
-            )
+            with transaction.atomic():
+                update_resident(
+                    resident=resident, changed_by=request.user, expected_version=version, **fields
+                )
+                record_access(
+                    request=request,
+                    action=Action.CORRECT,
+                    what="people:resident_edit",
+                    resident=resident,
+                    purpose=", ".join(sorted(form.changed_data)),
+                )
         except PeopleError as error:
             form.add_error(None, str(error))
         else:
@@ -295,12 +321,20 @@ def consent_record(request, pk):
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            record_consent(
-                resident=resident,
-                purpose=form.cleaned_data["purpose"],
-                text_version=settings.CONSENT_TEXT_VERSION,
-                recorded_by=request.user,
-            )
+            with transaction.atomic():
+                consent = record_consent(
+                    resident=resident,
+                    purpose=form.cleaned_data["purpose"],
+                    text_version=settings.CONSENT_TEXT_VERSION,
+                    recorded_by=request.user,
+                )
+                record_access(
+                    request=request,
+                    action=Action.CONSENT,
+                    what="people:consent_record",
+                    resident=resident,
+                    purpose=consent.get_purpose_display(),
+                )
         except PeopleError as error:
             messages.error(request, str(error))
         else:
@@ -316,7 +350,7 @@ def consent_withdraw(request, pk):
     consent = get_object_or_404(Consent, pk=pk)
     resident = _resident(request, consent.resident_id, Perm.EDIT_PEOPLE)
     try:
-        withdraw_consent(consent=consent, withdrawn_by=request.user)
+        withdraw_consent_audited(consent=consent, resident=resident, request=request)
     except PeopleError as error:
         messages.error(request, str(error))
     else:

@@ -18,6 +18,7 @@ from hocvuso.learning.selectors.progress import (
     courses_taken_in_area,
     lesson_drill_down,
 )
+from hocvuso.people.audit import record_access
 from hocvuso.places.models import Area
 from hocvuso.places.selectors import areas_above
 
@@ -71,6 +72,13 @@ def team_progress(request, code):
         if course
         else None
     )
+    record_access(
+        request=request,
+        action="view",
+        what="learning:team_progress",
+        area=area,
+        count=report.enrolled if report else 0,
+    )
     context = {
         "area": area,
         "courses": courses,
@@ -89,6 +97,13 @@ def lesson_progress(request, code, lesson_id):
     area = _area(request, code)
     lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=lesson_id)
     report = lesson_drill_down(user=request.user, area=area, lesson=lesson)
+    record_access(
+        request=request,
+        action="view",
+        what="learning:lesson_progress",
+        area=area,
+        count=report.stuck_total + report.completed_total,
+    )
     context = {
         "area": area,
         "lesson": lesson,
