@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""The two commands of hocvuso, for a fresh machine with only Python 3.11.
+"""The commands of hocvuso, for a fresh machine with only Python 3.11.
 
-    python3 dev.py start   install what is missing, load the demo data, serve http://127.0.0.1:8000
-    python3 dev.py test    lint, then the whole test suite on SQLite and on PostgreSQL, with the browser
+    python3 dev.py start        install what is missing, load the demo data, serve http://127.0.0.1:8000
+    python3 dev.py test         lint, then the whole test suite on SQLite and on PostgreSQL, with the browser
+    python3 dev.py production   the production profile on this machine: gunicorn, PostgreSQL, Redis
+                                (cache, sessions, task queue) and the task-queue worker
 
-Both make and reuse a virtualenv at .venv/ in the checkout. Whatever else a command needs
-(PostgreSQL, Chromium) it finds, or installs and starts where it can (root on Debian), and says so.
-Under CI=true nothing is skipped: a missing PostgreSQL or browser fails the run.
+All make and reuse a virtualenv at .venv/ in the checkout. Whatever else a command needs
+(PostgreSQL, Redis, Chromium) it finds, or installs and starts where it can (root on Debian), and
+says so. Under CI=true nothing is skipped: a missing PostgreSQL, Redis or browser fails the run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -30,6 +33,7 @@ PG_TEST_URLS = [
     "postgres://postgres@127.0.0.1:5432/hocvuso",
     "postgres://hocvuso:hocvuso@127.0.0.1:5432/hocvuso",
 ]
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def say(message: str) -> None:
@@ -170,6 +174,42 @@ def find_postgres() -> str | None:
     return None
 
 
+def _redis_reachable(url: str) -> bool:
+    code = "import sys, redis\nredis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()\n"
+    return quiet(str(BIN / "python"), "-c", code, url).returncode == 0
+
+
+def _start_debian_redis() -> None:
+    say("starting Debian's redis-server on 127.0.0.1:6379")
+    # The init script where there is one (no systemd in a container), else the server itself.
+    if quiet("service", "redis-server", "start").returncode != 0:
+        data = "/var/lib/redis" if Path("/var/lib/redis").is_dir() else "/tmp"
+        options = ["--bind", "127.0.0.1", "--port", "6379", "--dir", data, "--daemonize", "yes"]
+        quiet("redis-server", *options)
+    for _ in range(20):
+        if _redis_reachable(LOCAL_REDIS_URL):
+            return
+        time.sleep(0.5)
+
+
+def find_redis() -> str | None:
+    """A Redis URL: REDIS_URL, a local server on 127.0.0.1:6379, or Debian's redis-server installed
+    and started now."""
+    candidates = [os.environ["REDIS_URL"]] if os.environ.get("REDIS_URL") else []
+    for url in [*candidates, LOCAL_REDIS_URL]:
+        if _redis_reachable(url):
+            say(f"Redis found at {re.sub(r':[^:@/]+@', ':***@', url)}")
+            return url
+    if is_root_debian():
+        if not shutil.which("redis-server") and not apt_install("redis-server"):
+            return None
+        _start_debian_redis()
+        if _redis_reachable(LOCAL_REDIS_URL):
+            say("Redis installed/started by this command from Debian's packages")
+            return LOCAL_REDIS_URL
+    return None
+
+
 def find_chromium() -> str | None:
     if Path(CHROMIUM).exists():
         return CHROMIUM
@@ -233,8 +273,10 @@ def test() -> None:
 
     base_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hocvuso.config.settings.test"}
     base_env.pop("DATABASE_URL", None)
+    base_env.pop("REDIS_URL", None)
     chromium = find_chromium()
     pg_url = find_postgres()
+    redis_url = find_redis()
     if not find_speech_tools() and CI:
         fail("espeak-ng/lame missing and could not be installed: the audio tests cannot run")
     if chromium is None:
@@ -247,11 +289,20 @@ def test() -> None:
         if CI:
             fail("PostgreSQL not reachable and could not be installed: PostgreSQL tests cannot run")
         say("WARNING: PostgreSQL not found: the PostgreSQL run is SKIPPED")
+    if redis_url is None:
+        if CI:
+            fail("Redis not reachable and could not be installed: the task-queue tests cannot run")
+        say("WARNING: Redis not found: the task-queue tests with a real worker are SKIPPED")
+    else:
+        # Both runs: tests/test_task_queue.py starts a real worker against this Redis.
+        base_env["REDIS_URL"] = redis_url
 
     results: list[tuple[str, int, dict[str, int]]] = []
     sqlite_env = {**base_env, "CHROMIUM_PATH": chromium or CHROMIUM}
     code, counts = pytest_run(
-        "SQLite (with the browser tests)", ["-p", "no:cacheprovider"], sqlite_env
+        "SQLite (with the browser tests)",
+        ["-p", "no:cacheprovider", "-m", "not postgresql"],
+        sqlite_env,
     )
     results.append(("SQLite", code, counts))
     if pg_url:
@@ -276,9 +327,115 @@ def test() -> None:
     sys.exit(1 if failed else 0)
 
 
+# --- production ---------------------------------------------------------------------------------
+
+
+def production_database() -> str:
+    """DATABASE_URL if set, else the database "hocvuso" on the PostgreSQL that the tests use
+    (found, or installed and started now), created if missing."""
+    if url := os.environ.get("DATABASE_URL"):
+        return url
+    url = find_postgres()
+    if url is None:
+        fail("PostgreSQL not reachable on 127.0.0.1:5432 and could not be installed")
+    code = (
+        "import sys, psycopg\n"
+        "url = sys.argv[1]; name = url.rsplit('/', 1)[1]\n"
+        "with psycopg.connect(url.rsplit('/', 1)[0] + '/postgres', autocommit=True) as c:\n"
+        "    if not c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone():\n"
+        "        c.execute(f'CREATE DATABASE \"{name}\"')\n"
+    )
+    if quiet(str(BIN / "python"), "-c", code, url).returncode != 0:
+        fail("could not create the database hocvuso")
+    return url
+
+
+def _stop(children: dict[str, subprocess.Popen]) -> None:
+    # gunicorn finishes its requests on SIGTERM; huey finishes its running tasks on SIGINT.
+    for name, proc in children.items():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT if name == "worker" else signal.SIGTERM)
+    deadline = time.monotonic() + 25
+    for name, proc in children.items():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            say(f"{name} (pid {proc.pid}) did not stop in time: killed")
+            proc.kill()
+            proc.wait()
+
+
+def production() -> None:
+    began = time.monotonic()
+    ensure_venv()
+    find_speech_tools()
+    database_url = production_database()
+    redis_url = find_redis()
+    if redis_url is None:
+        fail("Redis not reachable on 127.0.0.1:6379 and could not be installed")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hocvuso.config.settings.production",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+    }
+    env.pop("HUEY_IMMEDIATE", None)
+    hocvuso("compile_translations", env=env)
+    hocvuso("migrate", "--no-input", "-v", "0", env=env)
+    hocvuso("collectstatic", "--no-input", "-v", "0", env=env)
+    hocvuso("load_areas", env=env)
+    if os.environ.get("HOCVUSO_DEMO", "").lower() in {"1", "true", "yes"}:
+        hocvuso("demo", env=env)
+
+    config = ROOT / "src" / "hocvuso" / "config" / "gunicorn.py"
+    port = os.environ.get("PORT", "8000")
+    workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))
+    # Own sessions: Ctrl+C reaches only this process, which stops the children in order.
+    children = {
+        "gunicorn": subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(config), "hocvuso.config.wsgi:application"],
+            cwd=ROOT,
+            env={**env, "PORT": port, "WEB_CONCURRENCY": workers},
+            start_new_session=True,
+        ),
+        "worker": subprocess.Popen(
+            [str(BIN / "hocvuso"), "run_huey"], cwd=ROOT, env=env, start_new_session=True
+        ),
+    }
+    masked_db = re.sub(r":[^:@/]+@", ":***@", database_url)
+    say(f"ready in {time.monotonic() - began:.0f} s, production profile (DEBUG off):")
+    say(
+        f"  app servers  gunicorn, {workers} sync workers, http://127.0.0.1:{port} "
+        f"(pid {children['gunicorn'].pid}, config {config.relative_to(ROOT)})"
+    )
+    say(f"  task queue   huey worker `hocvuso run_huey` (pid {children['worker'].pid})")
+    say(f"  database     {masked_db}")
+    say(f"  Redis        {redis_url}: cache, sessions (cached_db), task-queue broker")
+    say(
+        "  static files collected to var/static, compressed, served by WhiteNoise, cached for years"
+    )
+    say("Ctrl+C stops the app servers and the worker (PostgreSQL and Redis keep running)")
+
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    while not stopping and all(proc.poll() is None for proc in children.values()):
+        time.sleep(0.5)
+    died = [name for name, proc in children.items() if proc.poll() is not None]
+    _stop(children)
+    if died and not stopping:
+        fail(f"{', '.join(died)} stopped unexpectedly; everything else was stopped too")
+    say("stopped")
+
+
 def main() -> None:
     ensure_python311()
-    commands = {"start": start, "test": test}
+    commands = {"start": start, "test": test, "production": production}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
         print(__doc__)
         sys.exit(2)

@@ -94,7 +94,14 @@ def _rows_from_table(table: Iterable[Sequence[Any]]) -> list[VillageRow]:
 def _xlsx_table(data: bytes) -> Iterator[tuple[Any, ...]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        ParseError,
+    ) as error:
         raise ImportFileError(
             _("Không đọc được tệp Excel. Hãy lưu lại tệp ở định dạng .xlsx rồi thử lại.")
         ) from error
