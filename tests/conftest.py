@@ -67,3 +67,16 @@ def login(client):
         return client
 
     return sign_in
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgresql need concurrent writers: on SQLite (run by hand) they are skipped;
+    `dev.py test` leaves them out of its SQLite run instead, so CI never sees a skip."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: SQLite serialises writers whole")
+    for item in items:
+        if item.get_closest_marker("postgresql"):
+            item.add_marker(skip)

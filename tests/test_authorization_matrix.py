@@ -46,6 +46,10 @@ VILLAGE_MANAGERS = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.
 PROGRESS_VIEWERS = frozenset(FIELD_AND_UP - {Role.CONTENT_EDITOR})
 EDITORS = frozenset({Role.CONTENT_EDITOR, Role.NATIONAL_ADMIN})
 FIELD_WORKERS = frozenset(FIELD_AND_UP - {Role.CONTENT_EDITOR})
+# Roles that read the monitoring dashboards (Perm.VIEW_REPORTS), the team leader only for its village.
+REPORT_VIEWERS = frozenset(
+    {Role.TEAM_LEADER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.NATIONAL_ADMIN}
+)
 # Roles whose scope reaches Xã Tiên Lữ (Hưng Yên), the area outside everyone else's.
 NATIONWIDE = frozenset({Role.NATIONAL_ADMIN, Role.CONTENT_EDITOR})
 
@@ -132,16 +136,60 @@ DECISIONS: dict[str, Decision] = {
     "people:resident": Decision(REGISTRARS, target="resident", refused=404),
     "people:resident_edit": Decision(REGISTRARS, target="resident", refused=404),
     "people:milestone_record": Decision(REGISTRARS, target="resident", refused=404),
+    "people:access_log": Decision(VILLAGE_MANAGERS, target="commune"),
+    "people:resident_rights": Decision(VILLAGE_MANAGERS, target="resident", refused=404),
+    "people:resident_export_json": Decision(VILLAGE_MANAGERS, target="resident", refused=404),
+    "people:resident_export_xlsx": Decision(VILLAGE_MANAGERS, target="resident", refused=404),
+    "people:my_data": Decision(EVERY_ROLE),
+    "monitoring:public": Decision(public=True),
+    "monitoring:public_area": Decision(public=True, target="commune"),
+    "monitoring:dashboard": Decision(REPORT_VIEWERS, target="village"),
+    "monitoring:team": Decision(PROGRESS_VIEWERS, target="village"),
+    "monitoring:ranking": Decision(VILLAGE_MANAGERS, target="commune"),
+    "monitoring:targets": Decision(VILLAGE_MANAGERS, target="commune"),
+    "monitoring:custom_reports": Decision(VILLAGE_MANAGERS, target="commune"),
+    "monitoring:quality": Decision(VILLAGE_MANAGERS, target="commune"),
+    "monitoring:reports": Decision(VILLAGE_MANAGERS, target="commune"),
+    "monitoring:commendations": Decision(VILLAGE_MANAGERS, target="commune"),
+    "api-v1:area_indicators": Decision(public=True, target="village"),
+    "api-v1:area_ranking": Decision(public=True, target="commune"),
     "api-v1:health": Decision(public=True),
     "api-v1:course_list": Decision(public=True),
     "api-v1:course_detail": Decision(public=True, target="course"),
     "api-v1:area_detail": Decision(public=True, target="village"),
     "api-v1:openapi-json": Decision(public=True),
     "api-v1:openapi-view": Decision(public=True),
+    "assistant:ask": Decision(public=True),
+    "assistant:search": Decision(public=True),
+    "assistant:check_message": Decision(public=True),
+    "assistant:faq": Decision(public=True),
+    "assistant:scams": Decision(public=True),
+    "assistant:help_request_new": Decision(public=True),
+    "assistant:help_requests": Decision(FIELD_WORKERS, target="village"),
+    "assistant:staff": Decision(EDITORS),
+    "assistant:faq_create": Decision(EDITORS),
+    "assistant:scam_create": Decision(EDITORS),
+    "skills:frameworks": Decision(public=True),
+    "skills:verify": Decision(public=True),
+    "skills:assessment_home": Decision(EVERY_ROLE),
+    "skills:my_results": Decision(EVERY_ROLE),
+    "skills:assist": Decision(FIELD_WORKERS, target="resident", refused=404),
+    "skills:coverage": Decision(EDITORS),
+    "skills:mapping": Decision(EDITORS),
+    "skills:certificates_admin": Decision(frozenset({Role.NATIONAL_ADMIN})),
+    "api-v1:certificate_keys": Decision(public=True),
+    "api-v1:certificate_status_list": Decision(public=True),
 }
 
 # URLs decided elsewhere, each with the test that proves its answer.
 DECIDED_ELSEWHERE = {
+    "assistant:help_request_detail": "a help request id; the team of its village and the officers "
+    "above, 404 to others; tests/assistant/test_help_requests.py",
+    "assistant:faq_edit": "an FAQ id; national editors only; tests/assistant/test_staff.py",
+    "assistant:scam_edit": "a scam pattern id; national editors only; tests/assistant/test_staff.py",
+    "api-v1:search": "public, needs ?q= (422 without); tests/assistant/test_search.py",
+    "api-v1:ask_assistant": "POST only, public; tests/assistant/test_assistant.py",
+    "api-v1:check_suspicious_message": "POST only, public; tests/assistant/test_checker.py",
     "accounts:logout": "POST only; tests/accounts/test_login.py",
     "accounts:register_assisted_done": "404 to all but the registrar; test below",
     "set_language": "POST only, no personal data; tests/portal/test_translations.py",
@@ -213,8 +261,20 @@ DECIDED_ELSEWHERE = {
             "course_adopt",
         )
     },
+    "monitoring:report_status": "a report id; 403 outside the report's area; "
+    "tests/monitoring/test_reports.py",
+    "monitoring:report_download": "a report id and a format; 403 outside the report's area; "
+    "tests/monitoring/test_reports.py",
     "people:consent_record": "POST only, 404 outside scope; tests/people/test_pages.py",
     "people:consent_withdraw": "POST only, 404 outside scope; tests/people/test_pages.py",
+    "people:resident_erase": "POST only, 404 outside the officer's scope; "
+    "tests/people/test_rights.py",
+    "people:my_data_json": "the signed-in person's own record, 404 without one; "
+    "tests/people/test_rights.py",
+    "people:my_data_xlsx": "the signed-in person's own record, 404 without one; "
+    "tests/people/test_rights.py",
+    "people:my_consent_withdraw": "POST only, the person's own consent, 404 for another's; "
+    "tests/people/test_rights.py",
     "field:mentorship_end": "POST only, 404 to all but the ambassador and the village's managers; "
     "tests/field/test_pages.py",
     "learning:enroll": "POST only; tests/learning/test_learner_pages.py",
@@ -227,6 +287,21 @@ DECIDED_ELSEWHERE = {
     "learning:attempt_submit": "POST only; tests/learning/test_learner_pages.py",
     "learning:attempt_result": "the learner's own attempt, 404 to others; tests/learning/test_learner_pages.py",
     "learning:lesson_progress": "takes a lesson id; tests/learning/test_progress_view.py",
+    "skills:framework_detail": "public, takes a framework id; tests/skills/test_pages.py",
+    "skills:profile_detail": "public, takes a profile id; tests/skills/test_pages.py",
+    "skills:verify_code": "public, takes a certificate code; tests/skills/test_verification.py",
+    "api-v1:certificate_verify": "public, takes a certificate code; "
+    "tests/skills/test_verification.py",
+    "api-v1:certificate_verify_document": "POST only, public; tests/skills/test_verification.py",
+    "skills:assessment_start": "POST only; tests/skills/test_assessment.py",
+    "skills:assessment": "the person's own sitting or one its team may assist, 404 to others; "
+    "tests/skills/test_pages.py",
+    "skills:assessment_result": "the person's own sitting or one its team may assist, 404 to "
+    "others; tests/skills/test_pages.py",
+    "skills:certificate_download": "the holder's own certificate or one its village team may "
+    "assist, 404 to others; tests/skills/test_pages.py",
+    "skills:mapping_delete": "POST only, editors of the course's publisher; "
+    "tests/skills/test_mapping.py",
     "learning:lesson_audio": "takes a lesson id; published public, drafts only for their editors"
     " (404 to others); tests/learning/test_audio.py",
 }

@@ -25,6 +25,8 @@ class Perm(StrEnum):
     PUBLISH_NEWS = "news.publish"
     EDIT_CONTENT = "content.edit"
     VIEW_PROGRESS = "progress.view"
+    # Targets, hand-reported indicators, spot checks and commendations (monitoring).
+    MANAGE_MONITORING = "monitoring.manage"
     # Read the personal-data audit log, export or erase a resident's data (Law 91/2025/QH15).
     MANAGE_PERSONAL_DATA = "personal_data.manage"
     ADMINISTER = "system.admin"
@@ -40,6 +42,7 @@ _FIELD = {
 }
 _OFFICER = _FIELD | {
     Perm.VIEW_REPORTS,
+    Perm.MANAGE_MONITORING,
     Perm.MANAGE_VILLAGES,
     Perm.MANAGE_ACCOUNTS,
     Perm.PUBLISH_NEWS,

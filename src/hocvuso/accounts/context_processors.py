@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from hocvuso.accounts.authz import Perm, grants, has_role, scope_paths
 from hocvuso.accounts.models import Role
-from hocvuso.places.models import Area
+from hocvuso.places.models import COUNTRY_CODE, Area
 
 
 def _scope_root(user, perm: Perm, found: dict[str, Area | None]) -> Area | None:
@@ -24,6 +24,8 @@ def navigation(request) -> dict:
     items = [
         {"label": _("Trang chủ"), "url": reverse("portal:home"), "name": "home"},
         {"label": _("Học kỹ năng số"), "url": reverse("learning:catalogue"), "name": "learning"},
+        {"label": _("Trợ giúp"), "url": reverse("assistant:ask"), "name": "assistant"},
+        {"label": _("Xác minh chứng nhận"), "url": reverse("skills:verify"), "name": "verify"},
     ]
     if user is None or not user.is_authenticated:
         return {"nav_items": items, "user_roles": []}
@@ -32,6 +34,13 @@ def navigation(request) -> dict:
             "label": _("Khoá học của tôi"),
             "url": reverse("learning:my_courses"),
             "name": "my_courses",
+        }
+    )
+    items.append(
+        {
+            "label": _("Đánh giá kỹ năng số"),
+            "url": reverse("skills:assessment_home"),
+            "name": "skills",
         }
     )
 
@@ -96,9 +105,31 @@ def navigation(request) -> dict:
                 "name": "field_desk",
             }
         )
+    report_root = _scope_root(user, Perm.VIEW_REPORTS, found)
+    if report_root is not None:
+        items.append(
+            {
+                "label": _("Theo dõi, đánh giá"),
+                "url": reverse("monitoring:dashboard", args=[report_root.code]),
+                "name": "monitoring",
+            }
+        )
     if has_role(user, Role.AMBASSADOR):
         items.append(
             {"label": _("Người tôi kèm cặp"), "url": reverse("field:mentees"), "name": "mentees"}
+        )
+    data_root = _scope_root(user, Perm.MANAGE_PERSONAL_DATA, found)
+    if data_root is not None:
+        items.append(
+            {
+                "label": _("Nhật ký dữ liệu cá nhân"),
+                "url": reverse("people:access_log", args=[data_root.code]),
+                "name": "access_log",
+            }
+        )
+    if has_role(user, Role.LEARNER):
+        items.append(
+            {"label": _("Dữ liệu của tôi"), "url": reverse("people:my_data"), "name": "my_data"}
         )
     if scope_paths(user, Perm.EDIT_CONTENT):
         items.append(
@@ -108,9 +139,42 @@ def navigation(request) -> dict:
                 "name": "editor",
             }
         )
+        items.append(
+            {
+                "label": _("Độ phủ khung năng lực"),
+                "url": reverse("skills:coverage"),
+                "name": "skills_coverage",
+            }
+        )
     if has_role(user, Role.NATIONAL_ADMIN) or user.is_superuser:
         items.append(
             {"label": _("Quản trị hệ thống"), "url": reverse("admin:index"), "name": "admin"}
+        )
+    if has_role(user, Role.NATIONAL_ADMIN):
+        items.append(
+            {
+                "label": _("Thu hồi chứng nhận"),
+                "url": reverse("skills:certificates_admin"),
+                "name": "certificates_admin",
+            }
+        )
+    help_root = _scope_root(user, Perm.RECORD_FIELD_WORK, found)
+    if help_root is not None and help_root.level in (Area.Level.VILLAGE, Area.Level.COMMUNE):
+        items.append(
+            {
+                "label": _("Yêu cầu hỗ trợ"),
+                "url": reverse("assistant:help_requests", args=[help_root.code]),
+                "name": "help_requests",
+            }
+        )
+    # The FAQ and the scam feed are national: their editors hold EDIT_CONTENT over the country.
+    if f"{COUNTRY_CODE}/" in scope_paths(user, Perm.EDIT_CONTENT):
+        items.append(
+            {
+                "label": _("Biên tập trợ giúp"),
+                "url": reverse("assistant:staff"),
+                "name": "assistant_staff",
+            }
         )
     items.append({"label": _("Tài khoản"), "url": reverse("accounts:profile"), "name": "profile"})
     roles = sorted({role.label for role, _path in grants(user)})

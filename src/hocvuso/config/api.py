@@ -7,11 +7,15 @@ from ninja import NinjaAPI, Schema
 
 from hocvuso import __version__
 from hocvuso.accounts.api import router as auth_router
+from hocvuso.assistant.api import router as assistant_router
+from hocvuso.assistant.api import search_router
 from hocvuso.field.api import router as field_router
 from hocvuso.learning.api import router as learning_router
+from hocvuso.monitoring.api import router as monitoring_router
 from hocvuso.people.api import router as people_router
 from hocvuso.people.services import PeopleError
 from hocvuso.places.api import router as places_router
+from hocvuso.skills.api import router as skills_router
 
 api = NinjaAPI(
     title="hocvuso API",
@@ -61,7 +65,11 @@ def health(request):
 
 
 api.add_router("/areas", places_router)
+api.add_router("/areas", monitoring_router)
 api.add_router("/auth", auth_router)
 api.add_router("/field", field_router)
 api.add_router("/people", people_router)
 api.add_router("/courses", learning_router)
+api.add_router("/certificates", skills_router)
+api.add_router("/search", search_router)
+api.add_router("/assistant", assistant_router)

@@ -7,12 +7,15 @@ from django.db import transaction
 from hocvuso.accounts.demo import DEMO_PASSWORD
 from hocvuso.accounts.models import User
 from hocvuso.accounts.services import create_user, grant_role
+from hocvuso.assistant.demo import load_demo_assistant
 from hocvuso.demo.data import COMMUNES, USERS, DemoUser
 from hocvuso.field.demo import load_demo_field
 from hocvuso.learning.services.catalogue import install_starter_catalogue
+from hocvuso.monitoring.demo import load_demo_monitoring
 from hocvuso.people.demo import load_demo_people
 from hocvuso.places.models import Area
 from hocvuso.places.services import LoadResult, create_village, load_administrative_units
+from hocvuso.skills.demo import load_demo_skills
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,10 @@ def load_demo() -> DemoResult:
 
     load_demo_people()
     load_demo_field()
+    load_demo_monitoring()
     install_starter_catalogue()
+    load_demo_skills()
+    load_demo_assistant()
     return DemoResult(
         units=units,
         communes=len(COMMUNES),

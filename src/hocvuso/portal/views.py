@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hocvuso.accounts.authz import Perm, authorize, can
 from hocvuso.accounts.context_processors import navigation
+from hocvuso.assistant.selectors import current_scams
 from hocvuso.learning.rendering import render_markdown
 from hocvuso.portal import selectors, services
 from hocvuso.portal.forms import ArticleForm
@@ -26,6 +27,26 @@ TASK_DESCRIPTIONS = {
     ),
     "admin": _("Quản lý người dùng, vai trò và danh mục của toàn hệ thống."),
     "profile": _("Xem thông tin tài khoản và đổi mật khẩu."),
+    "learning": _("Chọn khoá học ngắn về VNeID, dịch vụ công, thanh toán số, phòng lừa đảo…"),
+    "my_courses": _("Học tiếp từ chỗ đã dừng, xem tiến độ từng khoá học."),
+    "assistant": _("Hỏi cách làm, tìm bài học, kiểm tra tin nhắn nghi lừa đảo."),
+    "verify": _("Kiểm tra một giấy chứng nhận kỹ năng số bằng mã hoặc mã QR."),
+    "skills": _("Làm bài đánh giá kỹ năng số, xem kết quả và giấy chứng nhận của bạn."),
+    "people": _("Sổ hộ của thôn: hộ gia đình, người dân, mốc kỹ năng số, sự đồng ý."),
+    "people_import": _("Nhập danh sách người dân từ tệp Excel hoặc CSV."),
+    "field_team": _("Tổ công nghệ số cộng đồng: thành viên, chỉ tiêu, ghi nhận hỗ trợ từng hộ."),
+    "field_desk": _("Ghi nhận việc hướng dẫn người dân tại bộ phận một cửa của xã."),
+    "monitoring": _("Chỉ số, chỉ tiêu, tiến độ và xếp hạng của địa bàn; báo cáo định kỳ."),
+    "mentees": _("Những người bạn kèm cặp theo mô hình “1 kèm 5”."),
+    "access_log": _("Ai đã xem, xuất hay sửa dữ liệu cá nhân của người dân trên địa bàn."),
+    "my_data": _("Xem và tải về dữ liệu cá nhân của bạn; rút lại sự đồng ý."),
+    "editor": _("Soạn, xem trước và xuất bản khoá học."),
+    "skills_coverage": _("Gắn bài học, câu hỏi với khung năng lực số; xem năng lực còn thiếu bài."),
+    "certificates_admin": _("Tra cứu và thu hồi giấy chứng nhận."),
+    "help_requests": _(
+        "Người dân cần người hướng dẫn: xem, nhận việc và đóng yêu cầu sau khi đến hỗ trợ."
+    ),
+    "assistant_staff": _("Quản lý câu hỏi thường gặp và cảnh báo lừa đảo."),
 }
 
 
@@ -37,7 +58,7 @@ def home(request):
             for item in navigation(request)["nav_items"]
             if item["name"] != "home"
         ]
-    return render(request, "portal/home.html", {"tasks": tasks})
+    return render(request, "portal/home.html", {"tasks": tasks, "scams": current_scams(limit=3)})
 
 
 def commune(request, code: str):

@@ -56,6 +56,8 @@ AMBASSADOR_MENTEE_LIMIT = 5
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# The address people reach the platform at, printed on certificates and in their QR codes.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,7 +75,11 @@ INSTALLED_APPS = [
     "hocvuso.learning",
     "hocvuso.field",
     "hocvuso.portal",
+    "hocvuso.monitoring",
     "hocvuso.demo",
+    "hocvuso.assistant",
+    "hocvuso.skills",
+    "hocvuso.ops",
 ]
 
 MIDDLEWARE = [
@@ -232,10 +238,21 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 PEOPLE_IMPORT_MAX_BYTES = int(os.environ.get("PEOPLE_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 # The wording of the consent a resident gives; bump it when the text changes.
 CONSENT_TEXT_VERSION = os.environ.get("CONSENT_TEXT_VERSION", "2026-01")
+# How long personal data is kept (`hocvuso apply_retention` purges what is older; 0 keeps it):
+# the audit log of who saw whose data, and a resident with no consent in force whose record
+# nothing has touched in that time.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "1095"))
+INACTIVE_RESIDENT_RETENTION_DAYS = int(os.environ.get("INACTIVE_RESIDENT_RETENTION_DAYS", "1825"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Configured here, the task-queue worker adds no second handler of its own: each line once.
+    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# Each PostgreSQL counter row is spread over this many slots, taken one per transaction, so that
+# concurrent writers do not all wait on the row of Việt Nam at the top of the tree.
+MONITORING_COUNTER_SLOTS = int(os.environ.get("MONITORING_COUNTER_SLOTS", "8"))
