@@ -22,7 +22,7 @@ STEPS = 40
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rebuild_equals_live_under_concurrent_writers():
+def test_rebuild_equals_live_under_concurrent_writers(administrative_units):
     country = Area.objects.get(code="VN")
     communes = [Area.objects.get(code=code) for code in ("04399", "02680", "12364")]
     admin = create_user(

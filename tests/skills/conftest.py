@@ -17,7 +17,7 @@ from hocvuso.skills.services.frameworks import load_shipped_frameworks, load_sta
 
 
 @pytest.fixture
-def frameworks(db):
+def frameworks(administrative_units):
     return load_shipped_frameworks()
 
 
