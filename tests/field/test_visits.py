@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hocvuso.accounts.models import Role
 from hocvuso.field.models import Visit
 from hocvuso.field.services.visits import record_visit
-from hocvuso.people.models import MilestoneEvent
+from hocvuso.people.models import Consent, MilestoneEvent
+from hocvuso.people.services import record_consent, withdraw_consent
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 1, 10)
@@ -42,6 +43,22 @@ def test_visit_records_milestones_and_its_team(member, team, household):
     assert {e.milestone for e in events} == {"vneid_installed", "vneid_level2"}
     assert {e.method for e in events} == {MilestoneEvent.Method.VISIT}
     assert {e.source for e in events} == {f"visit:{visit.client_id}"}
+
+
+def test_a_visit_to_a_resident_who_withdrew_consent_is_refused(member, team, household):
+    home, people = household
+    consent = record_consent(
+        resident=people[0],
+        purpose=Consent.Purpose.SUPPORT,
+        text_version="2026-01",
+        recorded_by=member,
+    )
+    withdraw_consent(consent=consent, withdrawn_by=member)
+
+    with pytest.raises(ValidationError, match="đã rút lại sự đồng ý"):
+        _visit(member, home, people, uuid.uuid4())
+    assert not Visit.objects.exists()
+    assert not MilestoneEvent.objects.exists()
 
 
 def test_visit_replayed_twice_is_recorded_once(member, team, household):

@@ -16,7 +16,7 @@ from hocvuso.field.models import Team, Visit
 from hocvuso.field.services.recognitions import recognitions_deferred
 from hocvuso.people.choices import Milestone
 from hocvuso.people.models import Household, MilestoneEvent, Resident
-from hocvuso.people.services import record_milestones
+from hocvuso.people.services import PeopleError, record_milestones, refuse_if_withdrawn
 from hocvuso.places.models import Area
 
 
@@ -244,6 +244,10 @@ def _create_visit(
         raise PermissionDenied(_("Bạn không có quyền ghi nhận hỗ trợ cho người dân ở địa bàn này."))
     if channel == Visit.Channel.DOOR_TO_DOOR and any(v.pk != area.pk for v in villages.values()):
         raise ValidationError(_("Một lượt đến nhà chỉ ghi cho người dân của cùng một thôn."))
+    try:
+        refuse_if_withdrawn(residents)
+    except PeopleError as error:
+        raise ValidationError(str(error)) from None
 
     visit = Visit(
         client_id=client_id,
