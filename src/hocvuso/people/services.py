@@ -424,6 +424,7 @@ def record_milestones(
     recorded_by,
     source: str = "",
     savepoint: bool = True,
+    consent_checked: bool = False,
 ) -> list[tuple[MilestoneEvent, bool]]:
     """Record several milestones at once as record_milestone would; (event, created) per pair.
 
@@ -431,7 +432,8 @@ def record_milestones(
     many milestones costs two queries instead of several per milestone. A (resident, milestone)
     given twice is answered once. savepoint=False is for a caller inside its own savepoint that
     retries on IntegrityError: a milestone recorded concurrently then raises it instead of being
-    sorted out here.
+    sorted out here. consent_checked=True is for a caller that has already refused residents who
+    withdrew consent (refuse_if_withdrawn), to spare the second query.
     """
     wanted: dict[tuple[int, str], Resident] = {}
     for resident, codes in resident_milestones:
@@ -443,7 +445,8 @@ def record_milestones(
         raise PeopleError(_("Ngày đạt không thể ở tương lai."))
     if not wanted:
         return []
-    refuse_if_withdrawn({pk: r for (pk, _code), r in wanted.items()}.values())
+    if not consent_checked:
+        refuse_if_withdrawn({pk: r for (pk, _code), r in wanted.items()}.values())
     # Checked above, so nothing below raises for bad input: no savepoint is needed around it.
     with transaction.atomic(savepoint=False):
         existing = {

@@ -277,5 +277,6 @@ def _create_visit(
             recorded_by=recorded_by,
             source=f"visit:{client_id}",
             savepoint=preloaded is None,
+            consent_checked=True,
         )
     return visit
