@@ -20,14 +20,27 @@ def _load_key(text: str | None):
     if not text:
         return signing.signing_key().public_key()
     path = Path(text)
-    if path.is_file():
-        text = path.read_text(encoding="utf-8")
-        if text.lstrip().startswith("{"):
-            methods = json.loads(text).get("verificationMethod", [])
-            if not methods:
-                raise CommandError("Tệp khoá không có verificationMethod.")
-            text = methods[0]["publicKeyMultibase"]
-    return signing.public_key_from_text(text)
+    try:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            if text.lstrip().startswith("{"):
+                methods = json.loads(text).get("verificationMethod", [])
+                if not methods:
+                    raise CommandError("Tệp khoá không có verificationMethod.")
+                text = methods[0]["publicKeyMultibase"]
+        return signing.public_key_from_text(text)
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise CommandError(
+            f"Không đọc được khoá công khai “{text[:60]}”: cần tệp JSON tải từ "
+            "/api/v1/certificates/keys, hoặc khoá dạng multibase, base64url hay PEM."
+        ) from None
+
+
+def _read(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise CommandError(f"Không đọc được {what} “{path}”.") from None
 
 
 class Command(BaseCommand):
@@ -41,14 +54,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, key, status_list, **options):
         public_key = _load_key(key)
-        text = Path(file).read_text(encoding="utf-8").strip()
+        text = _read(file, "tệp chứng nhận").strip()
         content, ok, kind = self._check(text, public_key)
         if not ok:
             self.stdout.write(kind)
             raise CommandError("KHÔNG HỢP LỆ")
         index = content.get("status_index")
         if status_list and index is not None:
-            listing = json.loads(Path(status_list).read_text(encoding="utf-8"))
+            try:
+                listing = json.loads(_read(status_list, "danh sách thu hồi"))
+            except ValueError:
+                raise CommandError("Danh sách thu hồi không phải JSON hợp lệ.") from None
             if not signing.verify_data_integrity(listing, public_key):
                 raise CommandError("Danh sách thu hồi không có chữ ký hợp lệ của khoá này.")
             bits = decode_bits(listing["credentialSubject"]["encodedList"])
