@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/all.py [--postgres-url postgres://postgres@127.0.0.1:5432]
 
-Each script creates and drops its own database. Run it on a quiet machine: every script prints the
-load average it started under.
+Each script creates and drops its own database (faults.py, run as root, a PostgreSQL cluster of
+its own; peer_kolibri.py installs Kolibri under var/peer/). Run it on a quiet machine: every script
+prints the load average it started under.
 """
 
 import argparse
@@ -29,6 +30,12 @@ def main() -> int:
         ["field_visits.py", "--database-url", f"{pg}/hocvuso_bench_visits"],
         ["field_sync.py"],
         ["field_sync.py", "--database-url", f"{pg}/hocvuso_bench_sync"],
+        ["monitoring.py", "--postgres-url", pg],
+        ["assistant.py"],
+        ["assistant.py", "--database-url", f"{pg}/hocvuso_bench_assistant"],
+        ["peer_kolibri.py", "--postgres-url", pg],
+        ["load.py", "--postgres-url", f"{pg}/hocvuso_bench_load"],
+        ["faults.py"],
     ]
     failed = 0
     for script, *rest in runs:
