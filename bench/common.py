@@ -1,5 +1,7 @@
-"""What the benchmarks share: the machine they ran on, and a PostgreSQL database made for one run."""
+"""What the benchmarks share: the machine they ran on, a PostgreSQL database made for one run, and
+one HTTP request on loopback."""
 
+import http.client
 import os
 import platform
 import sys
@@ -76,3 +78,21 @@ def print_machine() -> None:
     print(f"  database: {database_version()} ({connection.vendor})")
     # Other work on the machine skews every figure; the load says how much there was.
     print("  load    : {:.2f} {:.2f} {:.2f} (1, 5, 15 min averages)".format(*os.getloadavg()))
+
+
+def http_request(
+    port: int,
+    method: str,
+    path: str,
+    headers: dict | None = None,
+    body: str | bytes | None = None,
+    timeout: float = 60,
+):
+    """One request to 127.0.0.1:`port` on a connection of its own: (status, headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body or None, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from common import SRC, postgres_database, print_machine
+from common import SRC, http_request, postgres_database, print_machine
 
 ROOT = SRC.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -408,13 +408,7 @@ class Gunicorn:
 
 
 def request(port: int, method: str, path: str, headers: dict | None = None, body: str = ""):
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        conn.request(method, path, body=body or None, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        conn.close()
+    return http_request(port, method, path, headers, body, timeout=30)
 
 
 WRK_SCRIPT = """

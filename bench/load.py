@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from common import SRC, postgres_database, print_machine
+from common import SRC, http_request, postgres_database, print_machine
 
 ROOT = SRC.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -309,13 +309,7 @@ class Stack:
 
 
 def one_request(port: int, method: str, path: str, headers: dict | None = None, body=None):
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        conn.close()
+    return http_request(port, method, path, headers, body, timeout=30)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ throughput, and slower for latency.
 
 import argparse
 import csv
-import http.client
 import json
 import os
 import re
@@ -40,7 +39,7 @@ import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from common import SRC, postgres_database, print_machine
+from common import SRC, http_request, postgres_database, print_machine
 
 ROOT = SRC.parent
 PEER = ROOT / "var" / "peer"
@@ -179,16 +178,6 @@ class Kolibri:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-
-def http_request(port: int, method: str, path: str, headers: dict | None = None, body: str = ""):
-    conn = http.client.HTTPConnection(HOST, port, timeout=60)
-    try:
-        conn.request(method, path, body=body or None, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        conn.close()
 
 
 def cookies_of(headers) -> dict[str, str]:
