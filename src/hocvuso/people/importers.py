@@ -8,27 +8,21 @@ case the import's transaction rolls back). Problems of single rows are the servi
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
-from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from hocvuso.people.choices import LANGUAGES, TargetGroup
 from hocvuso.people.models import Resident
 from hocvuso.people.services import IMPORT_COLUMNS, ResidentRow
+from hocvuso.places.importers import ImportFileError, xlsx_rows
 from hocvuso.places.selectors import fold_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read as a resident list; the message is for the user, in Vietnamese."""
 
 
 def _header_key(text: str) -> str:
@@ -98,30 +92,6 @@ def _rows_from_table(
         raise ImportFileError(_("Tệp không có dòng dữ liệu nào."))
 
 
-def _xlsx_table(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ValueError,
-        ParseError,
-    ) as error:
-        raise ImportFileError(
-            _("Không đọc được tệp Excel. Hãy lưu lại tệp ở định dạng .xlsx rồi thử lại.")
-        ) from error
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as error:
-        raise ImportFileError(
-            _("Tệp Excel bị hỏng. Hãy mở tệp, lưu lại ở định dạng .xlsx rồi thử lại.")
-        ) from error
-    finally:
-        workbook.close()
-
-
 def _csv_table(stream: IO[bytes]) -> Iterator[list[str]]:
     # utf-8-sig drops the byte-order mark that Excel writes in front of "CSV UTF-8" files.
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
@@ -148,7 +118,7 @@ def iter_resident_rows(stream: IO[bytes], *, name: str) -> Iterator[ResidentRow]
     """The resident rows of a binary .xlsx or .csv stream, read lazily; raises ImportFileError."""
     lowered = name.lower()
     if lowered.endswith(".xlsx"):
-        return _rows_from_table(_xlsx_table(stream))
+        return _rows_from_table(xlsx_rows(stream))
     if lowered.endswith(".csv"):
         return _rows_from_table(_csv_table(stream), texts=True)
     raise ImportFileError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))

@@ -8,7 +8,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
@@ -25,7 +25,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 class ImportFileError(ValueError):
-    """The file cannot be read as a village list; the message is for the user, in Vietnamese."""
+    """The file cannot be read as a list (of villages, of residents); the message is for the user,
+    in Vietnamese."""
 
 
 def _header_key(text: str) -> str:
@@ -91,9 +92,10 @@ def _rows_from_table(table: Iterable[Sequence[Any]]) -> list[VillageRow]:
     return rows
 
 
-def _xlsx_table(data: bytes) -> Iterator[tuple[Any, ...]]:
+def xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
+    """The rows of the first sheet of an .xlsx stream, read lazily; raises ImportFileError."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
     except (
         zipfile.BadZipFile,
         InvalidFileException,
@@ -149,7 +151,7 @@ def read_village_rows(upload: UploadedFile) -> list[VillageRow]:
     if not data:
         raise ImportFileError(_("Tệp rỗng."))
     if name.endswith(".xlsx"):
-        return _rows_from_table(_xlsx_table(data))
+        return _rows_from_table(xlsx_rows(io.BytesIO(data)))
     if name.endswith(".csv"):
         return _rows_from_table(_csv_table(data))
     raise ImportFileError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
