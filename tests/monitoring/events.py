@@ -9,8 +9,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from hocvuso.field.models import Attendance, Class, LearningSite, Visit
+from hocvuso.field.models_sync import SyncItemType
 from hocvuso.field.services.classes import mark_attendance, take_attendance
 from hocvuso.field.services.visits import record_visit
+from hocvuso.field.sync import SyncItem, sync_batch
 from hocvuso.learning.models import QuizAttempt
 from hocvuso.monitoring.models import AreaCounter, Tally, WeeklyCounter
 from hocvuso.people.choices import Milestone, TargetGroup
@@ -155,6 +157,33 @@ class EventMix:
             milestones={r.pk: [self.rng.choice(Milestone.values)] for r in residents},
         )
 
+    def sync_visits(self):
+        """A field member's batch of visits, one of them bad: the bad one is undone alone."""
+        households = list(Household.objects.filter(village__in=self.villages).order_by("?")[:4])
+        items = []
+        for household in households:
+            members = list(household.members.all()[:2])
+            items.append(
+                SyncItem(
+                    client_id=uuid.UUID(int=self.rng.getrandbits(128)),
+                    type=SyncItemType.VISIT,
+                    payload={
+                        "visited_on": self._day().isoformat(),
+                        "household_id": household.pk,
+                        "resident_ids": [r.pk for r in members],
+                        "milestones": {
+                            str(r.pk): [self.rng.choice(Milestone.values)] for r in members
+                        },
+                    },
+                )
+            )
+        if items:
+            # Dated in the future: refused, and the rest of the batch applied.
+            bad = dict(items[0].payload, visited_on="2999-01-01")
+            items.insert(self.rng.randrange(len(items) + 1), SyncItem(uuid.uuid4(), "visit", bad))
+        results = sync_batch(user=self.recorder, items=items)
+        assert sum(r.status == "rejected" for r in results) == (1 if items else 0), results
+
     def delete_visit(self):
         visit = Visit.objects.filter(area__in=self.villages).order_by("?").first()
         if visit is not None:
@@ -255,6 +284,7 @@ class EventMix:
             (self.delete_resident, 1),
             (self.change_resident, 2),
             (self.visit, 3),
+            (self.sync_visits, 2),
             (self.delete_visit, 1),
             (self.attendance, 2),
             (self.unmark, 1),

@@ -34,6 +34,7 @@ from hocvuso.people.services import (
     update_resident,
 )
 from hocvuso.places.models import Area
+from hocvuso.write_batch import write_batch
 
 MAX_BATCH = 1000
 # Items applied in one transaction: fewer commits, while a long batch still commits as it goes.
@@ -491,7 +492,7 @@ def sync_batch(*, user, items: list[SyncItem]) -> list[ItemResult]:
     for start in range(0, len(items), SYNC_CHUNK):
         chunk = items[start : start + SYNC_CHUNK]
         fresh = [item for item in chunk if item.client_id not in receipts]
-        with transaction.atomic(), recognitions_deferred():
+        with write_batch(), recognitions_deferred():
             preloaded = _preload(fresh) if fresh else None
             for item in chunk:
                 # An id met twice in one batch is looked up again: its first copy may just have

@@ -35,6 +35,7 @@ from hocvuso.people.models import Consent, Household, MilestoneEvent, Resident
 from hocvuso.people.signals import residents_imported
 from hocvuso.places.models import Area
 from hocvuso.places.selectors import fold_text
+from hocvuso.write_batch import write_batch
 
 # The few distinct values of a column ("Nam", "Có", "Tiếng Việt") are folded once per import run.
 _fold = functools.lru_cache(maxsize=4096)(fold_text)
@@ -448,7 +449,8 @@ def record_milestones(
     if not consent_checked:
         refuse_if_withdrawn({pk: r for (pk, _code), r in wanted.items()}.values())
     # Checked above, so nothing below raises for bad input: no savepoint is needed around it.
-    with transaction.atomic(savepoint=False):
+    # One write batch: the apps above write what the milestones add up to once, not per milestone.
+    with write_batch(savepoint=False):
         existing = {
             (event.resident_id, event.milestone): event
             for event in MilestoneEvent.objects.filter(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from hocvuso.people.choices import Milestone
 from hocvuso.people.models import Household, MilestoneEvent, Resident
 from hocvuso.people.services import PeopleError, record_milestones, refuse_if_withdrawn
 from hocvuso.places.models import Area
+from hocvuso.write_batch import write_batch
 
 
 def _clean_milestones(milestones: dict, resident_ids: set[int]) -> dict[int, list[str]]:
@@ -160,7 +161,7 @@ def record_visit(
         # In a batch, the caller's savepoint per item already undoes a failed visit, and it
         # answers a clash of client_ids (or of milestones) itself, see field.sync: no second
         # savepoint here.
-        with transaction.atomic(savepoint=preloaded is None):
+        with write_batch(savepoint=preloaded is None):
             visit = _create_visit(
                 client_id=client_id,
                 recorded_by=recorded_by,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from hocvuso.monitoring.metrics import Contribution
 from hocvuso.monitoring.models import AreaCounter, WeeklyCounter
 from hocvuso.places.models import PATH_SEPARATOR, Area
+from hocvuso.write_batch import defer
 
 # Few rows per statement keep SQLite's parameter limit and PostgreSQL's lock sets small.
 _ROWS_PER_STATEMENT = 150
@@ -92,12 +93,21 @@ class Deltas:
                     self.weekly[(code, metric, week)] += sign * count
 
     def flush(self) -> None:
-        """Write the gathered changes and start afresh."""
+        """Write the gathered changes (at the end of the caller's write batch, if one is open)."""
         if not self.totals and not self.weekly:
+            return
+        gathered = (self.totals, self.weekly)
+        if defer(_BATCH_KEY, gathered, _write_gathered):
+            self.totals, self.weekly = Counter(), Counter()
             return
         # One transaction for both tables, without a savepoint when the caller already has one.
         with transaction.atomic(savepoint=False):
             self._write()
+
+    def merge(self, totals: Counter, weekly: Counter) -> None:
+        """Add changes gathered by another Deltas."""
+        self.totals.update(totals)
+        self.weekly.update(weekly)
 
     def _write(self) -> None:
         slot = _slot()
@@ -118,6 +128,17 @@ class Deltas:
             _upsert_by_code(WeeklyCounter, ("metric", "week", "slot"), weekly)
         self.totals.clear()
         self.weekly.clear()
+
+
+_BATCH_KEY = "monitoring.counters"
+
+
+def _write_gathered(gathered: list[tuple[Counter, Counter]]) -> None:
+    """The changes of a whole write batch, written in one statement per table."""
+    deltas = Deltas()
+    for totals, weekly in gathered:
+        deltas.merge(totals, weekly)
+    deltas._write()
 
 
 def _upsert_parts(model, keys: tuple[str, ...], rows: list[tuple], alias: str):
