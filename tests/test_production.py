@@ -25,6 +25,7 @@ print(json.dumps({
     "WHITENOISE_USE_FINDERS": s.WHITENOISE_USE_FINDERS,
     "HUEY_IMMEDIATE": s.HUEY["immediate"],
     "HEALTH_CHECKS": s.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "CONNECT_TIMEOUT": s.DATABASES["default"]["OPTIONS"].get("connect_timeout"),
     "MIDDLEWARE": s.MIDDLEWARE,
 }))
 """
@@ -55,11 +56,17 @@ def test_production_with_redis_uses_it_for_cache_sessions_and_the_queue():
     assert read["STATIC"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert read["WHITENOISE_USE_FINDERS"] is False
     assert read["HEALTH_CHECKS"] is True
-    assert read["MIDDLEWARE"][:3] == [
+    assert read["MIDDLEWARE"][:5] == [
         "django.middleware.security.SecurityMiddleware",
         "hocvuso.config.middleware.SecurityHeadersMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
+        # Around every layer that may query the database, so that an outage is waited out or
+        # answered 503 (tests/test_database_outage.py).
+        "hocvuso.config.middleware.DatabaseOutageMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
     ]
+    # A database host that does not answer fails the connection in seconds.
+    assert read["CONNECT_TIMEOUT"] == 5
 
 
 def test_production_without_redis_keeps_sessions_in_the_database_and_runs_tasks_in_process():

@@ -1,6 +1,7 @@
 """The task queue: in-process without Redis, and with Redis a real worker process that takes a task
 enqueued here and writes to the same database."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -17,6 +18,10 @@ from django.db import connection
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from hocvuso.accounts.models import Role
+from hocvuso.monitoring.models import Report
+from hocvuso.monitoring.services.reports import request_report
+from hocvuso.monitoring.tasks import requeue_stale_reports
 from hocvuso.portal.tasks import clear_expired_sessions
 
 HOCVUSO = Path(sys.executable).with_name("hocvuso")
@@ -71,7 +76,7 @@ def redis_queue():
 
 
 @contextmanager
-def worker(queue: str):
+def worker(queue: str, **env: str):
     """`hocvuso run_huey` in its own process, on the test database and the given queue."""
     env = {
         **os.environ,
@@ -79,6 +84,7 @@ def worker(queue: str):
         "DATABASE_URL": _database_url(),
         "HUEY_IMMEDIATE": "0",
         "HUEY_QUEUE": queue,
+        **env,
     }
     proc = subprocess.Popen(
         [str(HOCVUSO), "run_huey", "--workers", "1", "--no-periodic"],
@@ -117,3 +123,52 @@ def test_a_task_enqueued_here_runs_in_the_worker_and_its_write_is_visible(redis_
             time.sleep(0.2)
     assert Session.objects.filter(session_key="current-queued").exists()
     assert HUEY.pending_count() == 0
+
+
+def _wait(report: Report, proc, *statuses: str, within: float = 90) -> Report:
+    deadline = time.monotonic() + within
+    while True:
+        report.refresh_from_db()
+        if report.status in statuses:
+            return report
+        assert proc.poll() is None, "the worker stopped"
+        assert time.monotonic() < deadline, f"still {report.status!r} after {within:.0f} s"
+        time.sleep(0.02)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_whose_worker_is_killed_is_queued_again_and_made(
+    redis_queue, dong_cuong, make_user
+):
+    officer = make_user(Role.COMMUNE_OFFICER, dong_cuong)
+    report = request_report(
+        area=dong_cuong,
+        kind=Report.Kind.YEAR,
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 12, 31),
+        requested_by=officer,
+    )
+    with worker(redis_queue) as proc:
+        _wait(report, proc, Report.Status.RUNNING, Report.Status.READY)
+        proc.kill()  # SIGKILL: no chance to tidy up
+        proc.wait()
+    report.refresh_from_db()
+    assert report.status == Report.Status.RUNNING, "the report was made before the kill"
+    assert not report.xlsx and not report.pdf
+    # Huey had taken the task off the queue: nothing would ever run it again.
+    assert HUEY.pending_count() == 0
+
+    # The periodic check, run by the next worker, sees no sign of life for over a second.
+    time.sleep(1.2)
+    requeue_stale_reports()
+    with worker(redis_queue, REPORT_STALE_SECONDS="1") as proc:
+        done = _wait(report, proc, Report.Status.READY, Report.Status.FAILED)
+    try:
+        assert done.status == Report.Status.READY, done.error
+        assert done.attempts == 2
+        assert Path(done.xlsx.path).stat().st_size > 0
+        assert Path(done.pdf.path).read_bytes().startswith(b"%PDF")
+    finally:
+        for file in (done.xlsx, done.pdf):
+            if file:
+                file.storage.delete(file.name)

@@ -276,6 +276,14 @@ class Report(models.Model):
     xlsx = models.FileField(upload_to="reports/", blank=True)
     pdf = models.FileField(upload_to="reports/", blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Each queueing of the report (the request, then each recovery of a run that stopped) is one
+    # attempt. A run writes only while the count is still the one it started under, so a worker
+    # given up for dead that wakes up later cannot overwrite the run that replaced it.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life: queued, started, or one stage of the work done. A report waiting or
+    # being made whose last sign is older than REPORT_STALE_SECONDS has lost its worker.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("báo cáo định kỳ")

@@ -16,6 +16,13 @@ def generate_report(report_id: int) -> None:
         reports.generate(report)
 
 
+@db_periodic_task(crontab(minute="*"))
+def requeue_stale_reports() -> None:
+    """Every minute: a report whose worker was killed (it would show "being made" for ever) is
+    queued again, or after a few attempts marked failed so that its owner can ask again."""
+    reports.recover_stale_reports()
+
+
 @db_periodic_task(crontab(month="1", day="1", hour="0", minute="30"))
 def yearly_rebuild() -> None:
     """On 1 January those born 15 years before become adults: recompute the counters."""

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hocvuso.config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may query the database (sessions, users), inside the headers.
+    "hocvuso.config.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hocvuso.portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +131,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer at all (down, behind a dropped route) fails the
+    # connection in seconds instead of holding the app server until its own timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
+
+# A request that meets a database outage (PostgreSQL restarting, a failover) is handled again
+# when that cannot do anything twice, for up to this many seconds, before a 503 that asks the
+# client to come back after DATABASE_RETRY_AFTER seconds. The health check answers at once.
+DATABASE_RETRY_SECONDS = float(os.environ.get("DATABASE_RETRY_SECONDS", "10"))
+DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "5"))
+DATABASE_RETRY_EXEMPT_PATHS = ["/api/v1/health"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -192,6 +207,13 @@ HUEY = {
     "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
 }
 
+# A report waiting or being made with no sign of life for this long has lost its worker (killed,
+# or its task lost with the queue): it is queued again, and after this many attempts in all marked
+# failed. Each stage of a report (figures, Excel, PDF) done is a sign of life, so this bounds one
+# stage, not the whole report.
+REPORT_STALE_SECONDS = int(os.environ.get("REPORT_STALE_SECONDS", "300"))
+REPORT_MAX_ATTEMPTS = int(os.environ.get("REPORT_MAX_ATTEMPTS", "3"))
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -249,8 +271,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Configured here, the task-queue worker adds no second handler of its own: each line once.
-    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "filters": {"database_outage": {"()": "hocvuso.config.middleware.DatabaseOutageLogFilter"}},
+    "loggers": {
+        # Configured here, the task-queue worker adds no second handler of its own: each line once.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A request that met a database outage gets one line of its own, not a traceback per try.
+        "django.request": {"filters": ["database_outage"]},
+    },
 }
 
 # Each PostgreSQL counter row is spread over this many slots, taken one per transaction, so that

@@ -2,14 +2,18 @@
 
 import datetime
 import io
+import logging
 import re
+from functools import partial
 from pathlib import Path
 
 import matplotlib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hocvuso.monitoring import selectors
@@ -21,6 +25,7 @@ from hocvuso.places.models import Area
 matplotlib.use("Agg")
 
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+logger = logging.getLogger(__name__)
 
 
 def parse_report_period(kind: str, text: str) -> tuple[datetime.date, datetime.date]:
@@ -75,7 +80,13 @@ def request_report(
     from hocvuso.monitoring.tasks import generate_report
 
     report = Report.objects.create(
-        area=area, kind=kind, period_start=start, period_end=end, requested_by=requested_by
+        area=area,
+        kind=kind,
+        period_start=start,
+        period_end=end,
+        requested_by=requested_by,
+        attempts=1,
+        progress_at=timezone.now(),
     )
     transaction.on_commit(lambda: generate_report(report.pk))
     return report
@@ -356,19 +367,121 @@ def build_pdf(report: Report, data: dict) -> bytes:
     return bytes(pdf.output())
 
 
+class _Superseded(Exception):
+    """This run was given up for dead and the report queued again: its work is thrown away."""
+
+
+def _still_mine(report: Report, attempt: int) -> QuerySet[Report]:
+    return Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, attempts=attempt)
+
+
+def _progress(report: Report, attempt: int) -> None:
+    """Record a sign of life, or stop if the run has been replaced meanwhile."""
+    if not _still_mine(report, attempt).update(progress_at=timezone.now()):
+        raise _Superseded
+
+
 def generate(report: Report) -> Report:
-    """Make the Excel and PDF files of a requested report and mark it ready (or failed)."""
-    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING)
+    """Make the Excel and PDF files of a requested report and mark it ready (or failed).
+
+    The run first claims the report (waiting → being made, under its current attempt): a second
+    copy of the task, queued by a recovery, finds it claimed, done or failed and does nothing.
+    Each stage of the work is a sign of life; the files are stored only if the run still owns
+    the report at the end.
+    """
+    attempt = report.attempts
+    now = timezone.now()
+    claimed = Report.objects.filter(
+        pk=report.pk, status=Report.Status.PENDING, attempts=attempt
+    ).update(status=Report.Status.RUNNING, started_at=now, progress_at=now)
+    if not claimed:
+        report.refresh_from_db()
+        return report
+    stored = []
     try:
         data = _report_data(report)
+        _progress(report, attempt)
+        xlsx = build_xlsx(report, data)
+        _progress(report, attempt)
+        pdf = build_pdf(report, data)
+        _progress(report, attempt)
         stem = f"bao-cao-{report.area.code}-{report.kind}-{report.period_start:%Y%m%d}-{report.pk}"
-        report.xlsx.save(f"{stem}.xlsx", ContentFile(build_xlsx(report, data)), save=False)
-        report.pdf.save(f"{stem}.pdf", ContentFile(build_pdf(report, data)), save=False)
-        report.status = Report.Status.READY
-        report.error = ""
+        report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+        stored.append(report.xlsx.name)
+        report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        stored.append(report.pdf.name)
+        now = timezone.now()
+        done = _still_mine(report, attempt).update(
+            status=Report.Status.READY,
+            xlsx=report.xlsx.name,
+            pdf=report.pdf.name,
+            error="",
+            finished_at=now,
+            progress_at=now,
+        )
+        if not done:
+            raise _Superseded
+    except _Superseded:
+        for name in stored:
+            report.xlsx.storage.delete(name)
+        logger.warning("report %s: attempt %s was replaced by a later one", report.pk, attempt)
     except Exception as error:  # the status page must say it failed rather than wait forever
-        report.status = Report.Status.FAILED
-        report.error = str(error)[:300]
-    report.finished_at = timezone.now()
-    report.save(update_fields=["xlsx", "pdf", "status", "error", "finished_at"])
+        _still_mine(report, attempt).update(
+            status=Report.Status.FAILED, error=str(error)[:300], finished_at=timezone.now()
+        )
+        for name in stored:
+            report.xlsx.storage.delete(name)
+    report.refresh_from_db()
     return report
+
+
+def _stale(reports: QuerySet[Report]) -> QuerySet[Report]:
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    return reports.filter(
+        Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, requested_at__lt=cutoff),
+        status__in=[Report.Status.PENDING, Report.Status.RUNNING],
+    )
+
+
+@transaction.atomic
+def recover_stale_reports(*, reports: QuerySet[Report] | None = None) -> int:
+    """Queue again each report waiting or being made with no sign of life for
+    REPORT_STALE_SECONDS (its worker was killed, or its task was lost); after REPORT_MAX_ATTEMPTS
+    attempts, mark it failed with a message saying to request it again. Returns how many changed.
+
+    Run every minute by the task queue and whenever a report's status page is read (without
+    Redis there is no periodic task: the page is then what notices). Each change is conditional
+    on the status and attempt read, so two recoveries at once change a report once.
+    """
+    from hocvuso.monitoring.tasks import generate_report
+
+    changed = 0
+    base = Report.objects.all() if reports is None else reports
+    for report in _stale(base).only("pk", "status", "attempts"):
+        same = Report.objects.filter(pk=report.pk, status=report.status, attempts=report.attempts)
+        now = timezone.now()
+        if report.attempts < settings.REPORT_MAX_ATTEMPTS:
+            if same.update(
+                status=Report.Status.PENDING,
+                attempts=F("attempts") + 1,
+                started_at=None,
+                progress_at=now,
+            ):
+                changed += 1
+                transaction.on_commit(partial(generate_report, report.pk))
+                logger.warning(
+                    "report %s: no sign of life since %s s, queued again (attempt %s)",
+                    report.pk,
+                    settings.REPORT_STALE_SECONDS,
+                    report.attempts + 1,
+                )
+            continue
+        # The message is kept with the report, in the language of the records.
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _(
+                "Báo cáo chưa tạo được sau %(attempts)s lần thử: máy chủ xử lý nền đã dừng giữa "
+                "chừng hoặc không nhận việc. Hãy bấm “Yêu cầu tạo lại”; nếu vẫn lỗi, xin báo "
+                "quản trị hệ thống."
+            ) % {"attempts": report.attempts}
+        changed += same.update(status=Report.Status.FAILED, error=message, finished_at=now)
+    return changed
