@@ -4,7 +4,8 @@ An app low in the tree (field, people) opens `write_batch()` around many writes;
 (monitoring) hands what each write adds to `defer()` instead of writing at once, and the batch
 calls its finisher with everything gathered just before the block commits. Neither app imports
 the other. What was deferred inside a savepoint that rolled back is dropped with it: each item
-rides in the connection's on-commit list, which Django prunes on every savepoint rollback.
+rides in the connection's on-commit list, which Django prunes on every savepoint rollback. An
+app that must read what it deferred before the end looks at `deferred()`.
 """
 
 from collections import defaultdict
@@ -18,7 +19,8 @@ from django.db import connection, transaction
 
 class _Batch:
     def __init__(self) -> None:
-        self.finishers: dict[str, Callable[[list[Any]], None]] = {}
+        # key → (stage, finisher); a finisher may defer more, for a later stage.
+        self.finishers: dict[str, tuple[int, Callable[[list[Any]], None]]] = {}
 
 
 class _Item:
@@ -52,31 +54,56 @@ def write_batch(*, savepoint: bool = True) -> Iterator[None]:
         token = _current.set(batch)
         try:
             yield
+            _finish(batch)
         finally:
             _current.reset(token)
-        _finish(batch)
+
+
+def _surviving(batch: _Batch) -> list["_Item"]:
+    """The batch's items still in the on-commit list: none of a rolled-back savepoint."""
+    return [
+        entry[1]
+        for entry in connection.run_on_commit
+        if isinstance(entry[1], _Item) and entry[1].batch is batch
+    ]
 
 
 def _finish(batch: _Batch) -> None:
-    gathered: dict[str, list[Any]] = defaultdict(list)
-    kept = []
-    for entry in connection.run_on_commit:
-        item = entry[1]
-        if isinstance(item, _Item) and item.batch is batch:
+    """Run the finishers, earliest stage first, until nothing deferred is left."""
+    while True:
+        items = _surviving(batch)
+        if not items:
+            return
+        stage = min(batch.finishers[item.key][0] for item in items)
+        keys = {key for key, (at, _finish) in batch.finishers.items() if at == stage}
+        taken = [item for item in items if item.key in keys]
+        gone = {id(item) for item in taken}
+        connection.run_on_commit = [
+            entry for entry in connection.run_on_commit if id(entry[1]) not in gone
+        ]
+        gathered: dict[str, list[Any]] = defaultdict(list)
+        for item in taken:
             gathered[item.key].append(item.value)
-        else:
-            kept.append(entry)
-    connection.run_on_commit = kept
-    for key, finish in batch.finishers.items():
-        if gathered[key]:
-            finish(gathered[key])
+        for key, values in gathered.items():
+            batch.finishers[key][1](values)
 
 
-def defer(key: str, value: Any, finish: Callable[[list[Any]], None]) -> bool:
-    """Inside a batch: keep `value` for `finish(values)` at its end and answer True; else False."""
+def defer(key: str, value: Any, finish: Callable[[list[Any]], None], *, stage: int = 0) -> bool:
+    """Inside a batch: keep `value` for `finish(values)` at its end and answer True; else False.
+
+    Finishers of a lower stage run first; what they defer in turn is finished after them.
+    """
     batch = _current.get()
     if batch is None or not connection.in_atomic_block:
         return False
-    batch.finishers.setdefault(key, finish)
+    batch.finishers.setdefault(key, (stage, finish))
     transaction.on_commit(_Item(batch, key, value))
     return True
+
+
+def deferred(key: str) -> list[Any]:
+    """The values deferred under `key` in the open batch so far, but those rolled back."""
+    batch = _current.get()
+    if batch is None:
+        return []
+    return [item.value for item in _surviving(batch) if item.key == key]

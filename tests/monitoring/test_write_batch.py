@@ -100,3 +100,36 @@ def test_a_batch_writes_each_counter_table_once(homes, admin):
     assert len(written_alone) == 2
     assert len(written_batched) == 1
     assert _visits(village) == 4
+
+
+def _equals_rebuild() -> None:
+    live = snapshot()
+    rebuild_counters()
+    rebuilt = snapshot()
+    for part in range(3):
+        assert differences(live[part], rebuilt[part]) == {}
+
+
+def test_a_tally_read_inside_a_batch_sees_the_records_deferred_before_it(homes, admin, area):
+    village, found = homes
+    with write_batch():
+        first, _ = _visit(admin, *found[0])
+        _visit(admin, *found[0])
+        # Deleting a visit reads its household's tally: the two deferred visits are applied first.
+        first.delete()
+        _visit(admin, *found[1])
+    assert _visits(village) == 2
+    _equals_rebuild()
+
+
+def test_a_settled_read_rolled_back_leaves_the_records_to_the_batchs_end(homes, admin):
+    village, found = homes
+    with write_batch():
+        _visit(admin, *found[0])
+        with pytest.raises(Boom), transaction.atomic():
+            # The read applies the deferred visit inside this savepoint, which is then undone.
+            _visit(admin, *found[2])[0].delete()
+            raise Boom
+        _visit(admin, *found[1])
+    assert _visits(village) == 2
+    _equals_rebuild()

@@ -123,6 +123,16 @@ def _place(area_id: int) -> tuple[int, str]:
     return area_id, Area.objects.values_list("path", flat=True).get(pk=area_id)
 
 
+def _cached_place(instance, name: str) -> tuple[int, str] | None:
+    """(id, path) of the area `instance.<name>` when the caller already loaded it, else None."""
+    descriptor = getattr(type(instance), name)
+    if descriptor.is_cached(instance):
+        area = getattr(instance, name)
+        if area is not None and area.path:
+            return area.pk, area.path
+    return None
+
+
 @receiver(pre_save, sender=Household, dispatch_uid="monitoring.household_before")
 def household_before(sender, instance, raw=False, **kwargs) -> None:
     if not raw and instance.pk is not None:
@@ -144,7 +154,8 @@ def household_saved(sender, instance, created, raw=False, **kwargs) -> None:
         return
     if before is not None:
         live.household_counted(*before, instance.pk, -1)
-    live.household_counted(*_place(instance.village_id), instance.pk, 1)
+    place = _cached_place(instance, "village") or _place(instance.village_id)
+    live.household_counted(*place, instance.pk, 1)
 
 
 @receiver(pre_delete, sender=Household, dispatch_uid="monitoring.household_leaving")
@@ -181,7 +192,14 @@ def visit_saved(sender, instance, created, raw=False, **kwargs) -> None:
         return
     if before is not None:
         live.visit_counted(*before, -1)
-    live.visit_counted(*_place(instance.area_id), instance.visited_on, instance.household_id, 1)
+    # The visit's area and its household's village come loaded from the service: no reads.
+    place = _cached_place(instance, "area") or _place(instance.area_id)
+    household_place = None
+    if instance.household_id is not None and Visit.household.is_cached(instance):
+        household_place = _cached_place(instance.household, "village")
+    live.visit_counted(
+        *place, instance.visited_on, instance.household_id, 1, household_place=household_place
+    )
 
 
 @receiver(pre_delete, sender=Visit, dispatch_uid="monitoring.visit_leaving")

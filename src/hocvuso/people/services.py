@@ -356,10 +356,15 @@ def residents_who_withdrew(resident_ids: Iterable[int]) -> set[int]:
     return withdrawn - active
 
 
-def refuse_if_withdrawn(residents: Iterable[Resident]) -> None:
-    """Raise PeopleError naming the first of these residents who withdrew consent to processing."""
+def refuse_if_withdrawn(
+    residents: Iterable[Resident], *, withdrawn: set[int] | None = None
+) -> None:
+    """Raise PeopleError naming the first of these residents who withdrew consent to processing.
+
+    `withdrawn` is residents_who_withdrew of a set holding these, read by a caller for a batch.
+    """
     residents = list(residents)
-    blocked = residents_who_withdrew(r.pk for r in residents)
+    blocked = residents_who_withdrew(r.pk for r in residents) if withdrawn is None else withdrawn
     for resident in residents:
         if resident.pk in blocked:
             raise PeopleError(
@@ -426,6 +431,7 @@ def record_milestones(
     source: str = "",
     savepoint: bool = True,
     consent_checked: bool = False,
+    recorded: dict[tuple[int, str], MilestoneEvent] | None = None,
 ) -> list[tuple[MilestoneEvent, bool]]:
     """Record several milestones at once as record_milestone would; (event, created) per pair.
 
@@ -434,7 +440,9 @@ def record_milestones(
     given twice is answered once. savepoint=False is for a caller inside its own savepoint that
     retries on IntegrityError: a milestone recorded concurrently then raises it instead of being
     sorted out here. consent_checked=True is for a caller that has already refused residents who
-    withdrew consent (refuse_if_withdrawn), to spare the second query.
+    withdrew consent (refuse_if_withdrawn), to spare the second query. `recorded` holds every
+    milestone of these residents, read by a caller for a batch in this transaction, to spare the
+    first; the new ones are added to it.
     """
     wanted: dict[tuple[int, str], Resident] = {}
     for resident, codes in resident_milestones:
@@ -451,13 +459,16 @@ def record_milestones(
     # Checked above, so nothing below raises for bad input: no savepoint is needed around it.
     # One write batch: the apps above write what the milestones add up to once, not per milestone.
     with write_batch(savepoint=False):
-        existing = {
-            (event.resident_id, event.milestone): event
-            for event in MilestoneEvent.objects.filter(
-                resident_id__in={pk for pk, _code in wanted},
-                milestone__in={code for _pk, code in wanted},
-            )
-        }
+        if recorded is not None:
+            existing = {key: recorded[key] for key in wanted if key in recorded}
+        else:
+            existing = {
+                (event.resident_id, event.milestone): event
+                for event in MilestoneEvent.objects.filter(
+                    resident_id__in={pk for pk, _code in wanted},
+                    milestone__in={code for _pk, code in wanted},
+                )
+            }
         new = [
             MilestoneEvent(
                 resident=resident,
@@ -505,6 +516,8 @@ def record_milestones(
                         using=event._state.db,
                     )
         made = {(event.resident_id, event.milestone): event for event in created}
+        if recorded is not None:
+            recorded.update(made)
     return [(made[key], True) if key in made else (existing[key], False) for key in wanted]
 
 

@@ -16,7 +16,12 @@ from hocvuso.field.models import Team, Visit
 from hocvuso.field.services.recognitions import recognitions_deferred
 from hocvuso.people.choices import Milestone
 from hocvuso.people.models import Household, MilestoneEvent, Resident
-from hocvuso.people.services import PeopleError, record_milestones, refuse_if_withdrawn
+from hocvuso.people.services import (
+    PeopleError,
+    record_milestones,
+    refuse_if_withdrawn,
+    residents_who_withdrew,
+)
 from hocvuso.places.models import Area
 from hocvuso.write_batch import write_batch
 
@@ -71,19 +76,22 @@ class Preloaded:
 
     `residents` holds the residents named and every member of the households named, with their
     village; `teams` the team of each of their villages; `visits` those already recorded under the
-    batch's client_ids. The batch must not change residents while it uses them.
+    batch's client_ids; `withdrawn` those residents who withdrew consent; `milestones` every
+    milestone of those residents. The batch must not change residents while it uses them.
     """
 
     residents: dict[int, Resident]
     households: dict[int, Household]
     teams: dict[int, Team | None]
     visits: dict[uuid.UUID, Visit]
+    withdrawn: set[int]
+    milestones: dict[tuple[int, str], MilestoneEvent]
 
 
 def preload_visits(
     *, client_ids: Iterable[uuid.UUID], household_ids: Iterable[int], resident_ids: Iterable[int]
 ) -> Preloaded:
-    """Read, in four queries, what record_visit would read once per visit of a batch."""
+    """Read, in six queries, what record_visit would read once per visit of a batch."""
     household_ids, resident_ids = set(household_ids), set(resident_ids)
     households = {
         h.pk: h for h in Household.objects.filter(pk__in=household_ids).select_related("village")
@@ -104,7 +112,18 @@ def preload_visits(
         for t in Team.objects.filter(village_id__in=villages).select_related("village")
     )
     visits = {v.client_id: v for v in Visit.objects.filter(client_id__in=set(client_ids))}
-    return Preloaded(residents=residents, households=households, teams=teams, visits=visits)
+    milestones = {
+        (event.resident_id, event.milestone): event
+        for event in MilestoneEvent.objects.filter(resident_id__in=residents)
+    }
+    return Preloaded(
+        residents=residents,
+        households=households,
+        teams=teams,
+        visits=visits,
+        withdrawn=residents_who_withdrew(residents),
+        milestones=milestones,
+    )
 
 
 def _preloaded_members(preloaded: Preloaded, *, residents, household) -> list[Resident] | None:
@@ -246,7 +265,8 @@ def _create_visit(
     if channel == Visit.Channel.DOOR_TO_DOOR and any(v.pk != area.pk for v in villages.values()):
         raise ValidationError(_("Một lượt đến nhà chỉ ghi cho người dân của cùng một thôn."))
     try:
-        refuse_if_withdrawn(residents)
+        # The batch's reads hold these residents only when they came from it (found).
+        refuse_if_withdrawn(residents, withdrawn=preloaded.withdrawn if found is not None else None)
     except PeopleError as error:
         raise ValidationError(str(error)) from None
 
@@ -279,5 +299,6 @@ def _create_visit(
             source=f"visit:{client_id}",
             savepoint=preloaded is None,
             consent_checked=True,
+            recorded=preloaded.milestones if found is not None else None,
         )
     return visit

@@ -97,7 +97,8 @@ class Deltas:
         if not self.totals and not self.weekly:
             return
         gathered = (self.totals, self.weekly)
-        if defer(_BATCH_KEY, gathered, _write_gathered):
+        # Stage 1: after the batch's tallies (stage 0), which add their own changes.
+        if defer(_BATCH_KEY, gathered, _write_gathered, stage=1):
             self.totals, self.weekly = Counter(), Counter()
             return
         # One transaction for both tables, without a savepoint when the caller already has one.

@@ -8,6 +8,7 @@ counter table.
 import datetime
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Min
@@ -21,12 +22,13 @@ from hocvuso.monitoring.models import AreaCounter, Tally
 from hocvuso.monitoring.services.counters import Deltas, local_day, path_codes, upsert
 from hocvuso.people.models import Household, MilestoneEvent, Resident
 from hocvuso.places.models import Area
+from hocvuso.write_batch import defer, deferred
 
 # ---- Tallies: objects counted once however many records they have ------------------------
 
 
-def _tally_add(kind: str, object_id: int, day: datetime.date) -> tuple[tuple, tuple]:
-    """One more record of the object, dated `day`: (count, first day) before and after.
+def _tally_add(kind: str, object_id: int, day: datetime.date, n: int = 1) -> tuple[tuple, tuple]:
+    """`n` more records of the object, the earliest dated `day`: (count, first day) before, after.
 
     One statement when the object already has a tally row (the usual case): the row is locked and
     its old values read by the sub-select, then updated.
@@ -36,38 +38,166 @@ def _tally_add(kind: str, object_id: int, day: datetime.date) -> tuple[tuple, tu
         for _attempt in range(2):
             if connection.vendor == "postgresql":
                 cursor.execute(
-                    f"UPDATE {table} SET count = old.count + 1, "
+                    f"UPDATE {table} SET count = old.count + %s, "
                     f"first_on = LEAST(COALESCE(old.first_on, %s), %s) "
                     f"FROM (SELECT id, count, first_on FROM {table} "
                     f"WHERE kind = %s AND object_id = %s FOR UPDATE) old "
                     f"WHERE {table}.id = old.id RETURNING old.count, old.first_on",
-                    [day, day, kind, object_id],
+                    [n, day, day, kind, object_id],
                 )
                 row = cursor.fetchone()
             else:
                 # SQLite runs one writer at a time: read, then write.
-                row = (
-                    Tally.objects.filter(kind=kind, object_id=object_id)
-                    .values_list("count", "first_on")
-                    .first()
+                cursor.execute(
+                    f"SELECT count, first_on FROM {table} WHERE kind = %s AND object_id = %s",
+                    [kind, object_id],
                 )
+                row = cursor.fetchone()
                 if row is not None:
-                    Tally.objects.filter(kind=kind, object_id=object_id).update(
-                        count=row[0] + 1, first_on=min(row[1] or day, day)
+                    cursor.execute(
+                        f"UPDATE {table} SET count = %s, first_on = %s "
+                        "WHERE kind = %s AND object_id = %s",
+                        [row[0] + n, min(_as_date(row[1]) or day, day), kind, object_id],
                     )
             if row is not None:
-                count, first_on = row[0], _as_date(row[1])
-                after = first_on if first_on is not None and first_on <= day else day
-                return (count, first_on), (count + 1, after)
+                return _before_after(row, n, day)
             cursor.execute(
-                f"INSERT INTO {table} (kind, object_id, count, first_on) VALUES (%s, %s, 1, %s) "
+                f"INSERT INTO {table} (kind, object_id, count, first_on) VALUES (%s, %s, %s, %s) "
                 "ON CONFLICT (kind, object_id) DO NOTHING RETURNING id",
-                [kind, object_id, day],
+                [kind, object_id, n, day],
             )
             if cursor.fetchone() is not None:
-                return (0, None), (1, day)
+                return (0, None), (n, day)
             # A concurrent transaction made the row first and has committed: update it.
     raise RuntimeError("tally row neither updated nor inserted")
+
+
+def _before_after(old: tuple, n: int, day: datetime.date) -> tuple[tuple, tuple]:
+    count, first_on = old[0], _as_date(old[1])
+    after = first_on if first_on is not None and first_on <= day else day
+    return (count, first_on), (count + n, after)
+
+
+def _tally_add_many(wanted: dict[tuple[str, int], tuple[int, datetime.date]]) -> dict:
+    """_tally_add of many objects: (kind, id) → (n, earliest day) in, → (before, after) out.
+
+    PostgreSQL: one statement updates the rows that exist (locked in id order, so that two
+    batches never wait on each other in a circle) and one inserts the others.
+    """
+    found: dict = {}
+    if connection.vendor == "postgresql" and len(wanted) > 1:
+        table = connection.ops.quote_name(Tally._meta.db_table)
+        keys = sorted(wanted)
+        rows = ", ".join(["(%s, %s::bigint, %s::int, %s::date)"] * len(keys))
+        params = [v for key in keys for v in (*key, *wanted[key])]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH v(kind, object_id, n, day) AS (VALUES {rows}), "
+                f"old AS (SELECT t.id, t.kind, t.object_id, t.count, t.first_on FROM {table} t "
+                "JOIN v ON t.kind = v.kind AND t.object_id = v.object_id "
+                "ORDER BY t.id FOR UPDATE OF t) "
+                f"UPDATE {table} SET count = old.count + v.n, "
+                "first_on = LEAST(COALESCE(old.first_on, v.day), v.day) "
+                "FROM old JOIN v ON v.kind = old.kind AND v.object_id = old.object_id "
+                f"WHERE {table}.id = old.id RETURNING old.kind, old.object_id, old.count, "
+                "old.first_on",
+                params,
+            )
+            for kind, object_id, count, first_on in cursor.fetchall():
+                n, day = wanted[(kind, object_id)]
+                found[(kind, object_id)] = _before_after((count, first_on), n, day)
+            missing = [key for key in keys if key not in found]
+            if missing:
+                rows = ", ".join(["(%s, %s, %s, %s)"] * len(missing))
+                cursor.execute(
+                    f"INSERT INTO {table} (kind, object_id, count, first_on) VALUES {rows} "
+                    "ON CONFLICT (kind, object_id) DO NOTHING RETURNING kind, object_id",
+                    [v for key in missing for v in (*key, *wanted[key])],
+                )
+                for kind, object_id in cursor.fetchall():
+                    n, day = wanted[(kind, object_id)]
+                    found[(kind, object_id)] = ((0, None), (n, day))
+    # SQLite, a single object, or a row another transaction inserted meanwhile: one by one.
+    for key, (n, day) in wanted.items():
+        if key not in found:
+            found[key] = _tally_add(*key, day, n)
+    return found
+
+
+@dataclass(eq=False)
+class _Record:
+    """A record of an object counted "at least once": its tally, and `metric` at `place`."""
+
+    kind: str
+    object_id: int
+    day: datetime.date
+    metric: str
+    place: tuple[int, str] | None
+
+
+@dataclass(eq=False)
+class _Settled:
+    """Deferred records already applied, inside the batch, by a read that needed them."""
+
+    records: frozenset[int]
+
+
+_TALLY_KEY = "monitoring.tallies"
+
+
+def _count_record(
+    kind: str,
+    object_id: int,
+    day: datetime.date,
+    metric: str,
+    place: tuple[int, str] | None,
+    deltas: Deltas,
+) -> None:
+    """One more record of the object, its change added to `deltas`; in a write batch, at its end."""
+    record = _Record(kind, object_id, day, metric, place)
+    # Stage 0: the counter changes the tallies give join the batch's one counter write after.
+    if not defer(_TALLY_KEY, record, _apply_deferred, stage=0):
+        _apply_records([record], deltas)
+
+
+def _apply_records(records: list[_Record], into: Deltas | None = None) -> None:
+    wanted: dict[tuple[str, int], tuple[int, datetime.date]] = {}
+    about: dict[tuple[str, int], _Record] = {}
+    for record in records:
+        key = (record.kind, record.object_id)
+        n, day = wanted.get(key, (0, record.day))
+        wanted[key] = (n + 1, min(day, record.day))
+        about[key] = record
+    deltas = Deltas() if into is None else into
+    for key, (before, after) in _tally_add_many(wanted).items():
+        record = about[key]
+        if record.place is not None:
+            deltas.add(*record.place, _first_change(record.metric, before, after))
+    if into is None:
+        deltas.flush()
+
+
+def _unapplied(values: list) -> list[_Record]:
+    settled = {
+        record for value in values if isinstance(value, _Settled) for record in value.records
+    }
+    return [v for v in values if isinstance(v, _Record) and id(v) not in settled]
+
+
+def _apply_deferred(values: list) -> None:
+    _apply_records(_unapplied(values))
+
+
+def _settle_tallies() -> None:
+    """Apply the records deferred so far in the open batch: a tally about to be read must hold them.
+
+    Marked settled rather than taken away: if the savepoint around this read rolls back, the
+    marker goes with the writes it stood for, and the batch's end applies the records again.
+    """
+    todo = _unapplied(deferred(_TALLY_KEY))
+    if todo:
+        _apply_records(todo)
+        defer(_TALLY_KEY, _Settled(frozenset(id(r) for r in todo)), _apply_deferred, stage=0)
 
 
 def _as_date(value) -> datetime.date | None:
@@ -80,6 +210,7 @@ def _tally_remove(
     kind: str, object_id: int, day: datetime.date, earliest: Callable[[], datetime.date | None]
 ) -> tuple[tuple, tuple]:
     """One record fewer: (count, first day) before and after; `earliest` reads what remains."""
+    _settle_tallies()
     row = Tally.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
     if row is None:
         return (0, None), (0, None)
@@ -110,7 +241,13 @@ def _first_change(metric: str, before: tuple, after: tuple) -> Contribution:
     return Counter({key: value for key, value in change.items() if value})
 
 
+def _drop_tally(kind: str, object_id: int) -> None:
+    _settle_tallies()
+    Tally.objects.filter(kind=kind, object_id=object_id).delete()
+
+
 def _tally_of(kind: str, object_id: int) -> datetime.date | None:
+    _settle_tallies()
     row = Tally.objects.filter(kind=kind, object_id=object_id, count__gt=0).first()
     return row.first_on if row else None
 
@@ -181,16 +318,15 @@ def resident_deleted(resident_id: int, gone: tuple[Person, Contribution]) -> Non
     deltas = Deltas()
     deltas.add(person.village_id, person.path, contribution, -1)
     deltas.flush()
-    Tally.objects.filter(kind=m.TALLY_RESIDENT, object_id=resident_id).delete()
+    _drop_tally(m.TALLY_RESIDENT, resident_id)
 
 
 def milestone_added(person: Person, resident_id: int, milestone: str, day: datetime.date) -> None:
     """A resident reached a milestone."""
-    contribution = m.milestone_contribution(person, milestone, day)
-    before, after = _tally_add(m.TALLY_RESIDENT, resident_id, day)
-    contribution.update(_first_change(m.GUIDED, before, after))
     deltas = Deltas()
-    deltas.add(person.village_id, person.path, contribution)
+    deltas.add(person.village_id, person.path, m.milestone_contribution(person, milestone, day))
+    place = (person.village_id, person.path)
+    _count_record(m.TALLY_RESIDENT, resident_id, day, m.GUIDED, place, deltas)
     deltas.flush()
 
 
@@ -247,7 +383,7 @@ def household_counted(village_id: int, path: str, household_id: int, sign: int) 
     deltas.add(village_id, path, contribution, sign)
     deltas.flush()
     if sign < 0:
-        Tally.objects.filter(kind=m.TALLY_HOUSEHOLD, object_id=household_id).delete()
+        _drop_tally(m.TALLY_HOUSEHOLD, household_id)
 
 
 def _household_place(household_id: int) -> tuple[int, str] | None:
@@ -257,15 +393,24 @@ def _household_place(household_id: int) -> tuple[int, str] | None:
 
 
 def visit_counted(
-    area_id: int, path: str, day: datetime.date, household_id: int | None, sign: int
+    area_id: int,
+    path: str,
+    day: datetime.date,
+    household_id: int | None,
+    sign: int,
+    *,
+    household_place: tuple[int, str] | None = None,
 ) -> None:
-    """A visit recorded (sign 1) or deleted (-1): the visit, and the household's first visit."""
+    """A visit recorded (sign 1) or deleted (-1): the visit, and the household's first visit.
+
+    `household_place` is the household's (village id, path) when the caller has it loaded.
+    """
     deltas = Deltas()
     deltas.add(area_id, path, m.counted(m.VISITS, day), sign)
     if household_id is not None:
-        place = _household_place(household_id)
+        place = household_place or _household_place(household_id)
         if sign > 0:
-            before, after = _tally_add(m.TALLY_HOUSEHOLD, household_id, day)
+            _count_record(m.TALLY_HOUSEHOLD, household_id, day, m.HOUSEHOLDS_GUIDED, place, deltas)
         else:
             before, after = _tally_remove(
                 m.TALLY_HOUSEHOLD,
@@ -275,8 +420,8 @@ def visit_counted(
                     first=Min("visited_on")
                 )["first"],
             )
-        if place is not None:
-            deltas.add(*place, _first_change(m.HOUSEHOLDS_GUIDED, before, after))
+            if place is not None:
+                deltas.add(*place, _first_change(m.HOUSEHOLDS_GUIDED, before, after))
     deltas.flush()
 
 
@@ -294,10 +439,10 @@ def attendance_counted(
     deltas = Deltas()
     deltas.add(*resident_place, m.counted(m.ATTENDANCES, day), sign)
     if sign > 0:
-        before, after = _tally_add(m.TALLY_CLASS, class_id, day)
+        _count_record(m.TALLY_CLASS, class_id, day, m.CLASSES_HELD, class_place, deltas)
     else:
         before, after = _tally_remove(m.TALLY_CLASS, class_id, day, lambda: None)
-    deltas.add(*class_place, _first_change(m.CLASSES_HELD, before, after))
+        deltas.add(*class_place, _first_change(m.CLASSES_HELD, before, after))
     deltas.flush()
 
 
