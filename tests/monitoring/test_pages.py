@@ -6,8 +6,16 @@ import pytest
 from django.utils import timezone
 
 from hocvuso.accounts.models import Role
+from hocvuso.monitoring.metrics import week_of
 from hocvuso.monitoring.models import PeerGroup
-from hocvuso.monitoring.selectors import forecast, indicator_values, ranking
+from hocvuso.monitoring.selectors import (
+    children_rows,
+    forecast,
+    indicator_values,
+    numerator_at,
+    ranking,
+    weekly_gains,
+)
 from hocvuso.monitoring.services.targets import set_peer_group, set_target
 from hocvuso.people.models import MilestoneEvent
 from hocvuso.people.services import record_milestone, register_resident
@@ -71,6 +79,25 @@ def test_forecast_says_when_or_that_it_will_not(villages, dong_cuong, officer):
     assert (slow.status, slow.date) == ("late", None)
 
 
+def test_a_row_of_the_children_table_forecasts_as_the_childs_own_dashboard(
+    villages, dong_cuong, officer, area
+):
+    set_target(
+        area=dong_cuong,
+        indicator="residents_guided",
+        year=timezone.localdate().year,
+        kind="percent",
+        value=95,
+        set_by=officer,
+    )
+    own = {v.code: v for v in indicator_values(dong_cuong)}["residents_guided"]
+    row = next(r for r in children_rows(area("15")) if r.area == dong_cuong)
+    in_table = row.values["residents_guided"]
+    assert own.forecast.pace > 0
+    assert (in_table.numerator, in_table.forecast) == (own.numerator, own.forecast)
+    assert row.is_laggard == (own.forecast.status == "late")
+
+
 def test_dashboard_pages_at_every_level(villages, dong_cuong, area, make_user, login):
     admin = make_user(Role.NATIONAL_ADMIN, area("VN"))
     client = login(admin)
@@ -119,3 +146,43 @@ def test_api_indicators_and_ranking(villages, client, dong_cuong):
     assert bad.status_code == 422
     assert "không tồn tại" in bad.json()["detail"]
     assert client.get("/api/v1/areas/XX/indicators").status_code == 404
+
+
+def test_the_ranking_page_moves_a_child_to_another_peer_group(
+    villages, dong_cuong, area, admin, login
+):
+    client = login(admin)
+    url = "/theo-doi/15/xep-hang/?chi_tieu=residents_guided"
+    page = client.get(url).content.decode()
+    assert page.count('name="peer_group"') == 1
+    assert '<option value="04399">Xã Đông Cuông</option>' in page
+
+    answer = client.post(url, {"area": "04399", "peer_group": PeerGroup.MOUNTAIN})
+    assert answer.status_code == 302
+    mountain = ranking(area("15"), weights={"residents_guided": 1.0}, peer_group="mountain")
+    assert [row.area.code for row in mountain] == ["04399"]
+
+    refused = client.post(url, {"area": "04399", "peer_group": "khong_co"}, follow=True)
+    assert [
+        row.area.code
+        for row in ranking(area("15"), weights={"residents_guided": 1.0}, peer_group="mountain")
+    ] == ["04399"]
+    assert refused.status_code == 200
+
+
+def test_each_point_of_a_trend_is_the_total_less_what_was_gained_after_its_week(
+    villages, dong_cuong
+):
+    today = timezone.localdate()
+    since = week_of(today) - datetime.timedelta(weeks=20)
+    gains = weekly_gains([dong_cuong], since)[dong_cuong.pk]
+    value = {v.code: v for v in indicator_values(dong_cuong)}["residents_guided"]
+    metrics = value.indicator.numerator
+    expected = [
+        100
+        * numerator_at(value.numerator, gains, metrics, week + datetime.timedelta(weeks=1))
+        / value.denominator
+        for week, _point in value.trend
+    ]
+    assert [round(point, 6) for _week, point in value.trend] == [round(e, 6) for e in expected]
+    assert len(set(expected)) > 1

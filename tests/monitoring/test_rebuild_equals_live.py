@@ -1,11 +1,14 @@
 """The live counters equal a rebuild from the records, after any mix of events."""
 
+import datetime
 import random
+from collections import Counter
 
 import pytest
+from django.utils import timezone
 
-from hocvuso.monitoring.metrics import RESIDENTS
-from hocvuso.monitoring.services.rebuild import rebuild_counters
+from hocvuso.monitoring.metrics import RESIDENTS, week_of
+from hocvuso.monitoring.services.rebuild import own_weekly, rebuild_counters, weekly_by_village
 from tests.monitoring.events import EventMix, differences, snapshot
 
 
@@ -41,3 +44,16 @@ def test_rebuilding_one_commune_keeps_every_level_consistent(mix, dong_cuong, ti
     assert differences(live[0], snapshot()[0]) == {}
     rebuild_counters(area=mix.villages[0])
     assert differences(live[1], snapshot()[1]) == {}
+
+
+def test_a_villages_recent_weekly_gains_are_read_from_its_own_records(mix):
+    mix.run(80, communes=[])
+    since = week_of(timezone.localdate()) - datetime.timedelta(weeks=6)
+    older = newer = 0
+    for village in mix.villages:
+        everything = own_weekly(village)
+        recent = Counter({key: n for key, n in everything.items() if key[1] >= since})
+        assert weekly_by_village({village.pk}, since=since)[village.pk] == recent
+        newer += sum(recent.values())
+        older += sum(everything.values()) - sum(recent.values())
+    assert older > 0 and newer > 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from hocvuso.monitoring.models import (
     Target,
     WeeklyCounter,
 )
-from hocvuso.monitoring.services.rebuild import weekly_by_area_under
+from hocvuso.monitoring.services.rebuild import weekly_by_village
 from hocvuso.places.models import Area
 from hocvuso.places.selectors import sorted_by_name
 
@@ -63,15 +64,30 @@ def weekly_gains(
         rows = rows.values_list("area_id", "metric", "week").annotate(total=Sum("value"))
         for area_id, metric, week, total in rows:
             found[area_id][(metric, week)] = total
-    villages = [a for a in areas if a.level == Area.Level.VILLAGE]
-    by_commune: dict[int, list[Area]] = defaultdict(list)
-    for village in villages:
-        by_commune[village.parent_id].append(village)
-    for commune_id, some in by_commune.items():
-        commune = Area.objects.get(pk=commune_id)
-        gains = weekly_by_area_under(commune, since=since, area_ids={v.pk for v in some})
-        for area_id, counts in gains.items():
-            found[area_id].update(counts)
+    villages = {a.pk for a in areas if a.level == Area.Level.VILLAGE}
+    for area_id, counts in weekly_by_village(villages, since=since).items():
+        found[area_id].update(counts)
+    return found
+
+
+def gains_over(
+    area_ids: list[int], since: datetime.date, until: datetime.date, metrics: set[str]
+) -> dict[int, Counter]:
+    """Each area's gain per metric over the weeks [since, until), summed by the database.
+
+    Keyed (metric, since), as weekly_gains would key a single week: forecast() reads it alike.
+    A table of many children needs one sum per child and metric, not a row per week and slot.
+    """
+    found: dict[int, Counter] = defaultdict(Counter)
+    rows = (
+        WeeklyCounter.objects.filter(
+            area_id__in=area_ids, week__gte=since, week__lt=until, metric__in=metrics
+        )
+        .values_list("area_id", "metric")
+        .annotate(total=Sum("value"))
+    )
+    for area_id, metric, total in rows:
+        found[area_id][(metric, since)] = total
     return found
 
 
@@ -123,9 +139,9 @@ def effective_targets(area: Area, year: int) -> dict[str, EffectiveTarget]:
 def effective_targets_of(areas: list[Area], year: int) -> dict[int, dict[str, EffectiveTarget]]:
     """effective_targets of several areas (the children of one area) in two queries."""
     codes = {code for area in areas for code in area.ancestor_codes}
-    chain = list(Area.objects.filter(code__in=codes))
-    by_id = {a.pk: a for a in chain}
-    targets = list(Target.objects.filter(area__in=chain, year=year))
+    # Only the areas that set a target are read, with their targets: one query.
+    targets = list(Target.objects.filter(area__code__in=codes, year=year).select_related("area"))
+    by_id = {t.area_id: t.area for t in targets}
     found = {}
     for area in areas:
         above = set(area.ancestor_codes)
@@ -198,7 +214,7 @@ def _sum(counts: Counter, metrics: tuple[str, ...]) -> int:
     return sum(counts.get(metric, 0) for metric in metrics)
 
 
-def _numerator_at(total: int, gains: Counter, metrics, after: datetime.date) -> int:
+def numerator_at(total: int, gains: Counter, metrics, after: datetime.date) -> int:
     """The numerator at the end of the week before `after`: the total less later weekly gains."""
     later = sum(v for (metric, week), v in gains.items() if metric in metrics and week >= after)
     return total - later
@@ -244,18 +260,28 @@ def on_schedule(value: IndicatorValue, today: datetime.date) -> Forecast:
 
 
 def _trend(value: IndicatorValue, gains: Counter, today: datetime.date) -> list:
-    points = []
+    """(week, value at the week's end) for the last TREND_WEEKS weeks, oldest first.
+
+    One pass over the gains, then back from this week: each week's value is the total less
+    what was gained after it.
+    """
+    by_week: Counter = Counter()
+    for (metric, week), gained in gains.items():
+        if metric in value.indicator.numerator:
+            by_week[week] += gained
     this_week = m.week_of(today)
-    for back in range(TREND_WEEKS - 1, -1, -1):
+    later = sum(gained for week, gained in by_week.items() if week > this_week)
+    points = []
+    for back in range(TREND_WEEKS):
         week = this_week - datetime.timedelta(weeks=back)
-        numerator = _numerator_at(
-            value.numerator, gains, value.indicator.numerator, week + datetime.timedelta(weeks=1)
-        )
+        numerator = value.numerator - later
         if value.indicator.is_percent:
             point = 100 * numerator / value.denominator if value.denominator else 0.0
         else:
             point = float(numerator)
         points.append((week, point))
+        later += by_week.get(week, 0)
+    points.reverse()
     return points
 
 
@@ -305,15 +331,19 @@ def active_children(area: Area) -> list[Area]:
     return sorted_by_name(Area.objects.filter(parent=area, is_active=True))
 
 
-def completeness(area: Area, *, children: list[Area] | None = None, counts=None) -> tuple:
-    """(children with data, children): how complete the reporting below this area is."""
-    children = active_children(area) if children is None else children
+def completeness(area: Area, *, rows: list["ChildRow"] | None = None) -> tuple:
+    """(children with data, children): how complete the reporting below this area is.
+
+    `rows`, the area's children_rows when the caller has them, already know.
+    """
+    if rows:
+        return sum(1 for row in rows if row.has_residents), len(rows)
+    children = active_children(area)
     if not children:
-        own = metric_totals([area.pk]).get(area.pk, Counter()) if counts is None else counts
+        own = metric_totals([area.pk], {m.RESIDENTS}).get(area.pk, Counter())
         return (1 if own.get(m.RESIDENTS) else 0), 1
-    totals = metric_totals([c.pk for c in children], {m.RESIDENTS}) if counts is None else counts
-    with_data = sum(1 for c in children if totals.get(c.pk, {}).get(m.RESIDENTS))
-    return with_data, len(children)
+    totals = metric_totals([c.pk for c in children], {m.RESIDENTS})
+    return sum(1 for c in children if totals.get(c.pk, {}).get(m.RESIDENTS)), len(children)
 
 
 def peer_group_of(area: Area, profiles: dict[int, str] | None = None) -> str:
@@ -332,12 +362,28 @@ def peer_group_of(area: Area, profiles: dict[int, str] | None = None) -> str:
     return PeerGroup.RURAL
 
 
+def _children_with_residents(parent_ids: list[int]) -> dict[int, int]:
+    """For each of these areas, how many of its active children have residents: one sum in SQL."""
+    counter, area = AreaCounter._meta.db_table, Area._meta.db_table
+    marks = ", ".join(["%s"] * len(parent_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT parent_id, COUNT(*) FROM (SELECT a.parent_id FROM {counter} c "
+            f"JOIN {area} a ON a.id = c.area_id WHERE a.parent_id IN ({marks}) AND a.is_active "
+            "AND c.metric = %s GROUP BY a.parent_id, c.area_id HAVING SUM(c.value) > 0) x "
+            "GROUP BY parent_id",
+            [*parent_ids, m.RESIDENTS],
+        )
+        return dict(cursor.fetchall())
+
+
 @dataclass
 class ChildRow:
     area: Area
     values: dict[str, IndicatorValue]
     completeness: tuple[int, int]
     peer_group: str
+    has_residents: bool = False
 
     @property
     def is_laggard(self) -> bool:
@@ -355,25 +401,18 @@ def children_rows(area: Area, *, year: int | None = None, codes=HEADLINE) -> lis
     for code in codes:
         wanted.update(BY_CODE[code].numerator, BY_CODE[code].denominator)
     counts = metric_totals(ids, wanted)
-    since = m.week_of(today) - datetime.timedelta(weeks=forecast_weeks())
+    this_week = m.week_of(today)
+    since = this_week - datetime.timedelta(weeks=forecast_weeks())
     # Villages keep no weekly series: their laggards are judged against the calendar instead.
     villages = children[0].level == Area.Level.VILLAGE
-    gains = {} if villages else weekly_gains(children, since, wanted)
+    gains = {} if villages else gains_over(ids, since, this_week, wanted)
     targets = effective_targets_of(children, year or today.year)
     below_total = dict(
         Area.objects.filter(parent__in=ids, is_active=True)
         .values_list("parent_id")
         .annotate(n=Count("id"))
     )
-    below_done: Counter = Counter(
-        parent
-        for _area, parent, total in AreaCounter.objects.filter(
-            area__parent__in=ids, area__is_active=True, metric=m.RESIDENTS
-        )
-        .values_list("area_id", "area__parent_id")
-        .annotate(total=Sum("value"))
-        if total
-    )
+    below_done = _children_with_residents(ids)
     profiles = dict(AreaProfile.objects.filter(area__in=ids).values_list("area_id", "peer_group"))
     rows = []
     for child in children:
@@ -388,7 +427,7 @@ def children_rows(area: Area, *, year: int | None = None, codes=HEADLINE) -> lis
             with_trend=False,
         )
         if below_total.get(child.pk):
-            complete = (below_done[child.pk], below_total[child.pk])
+            complete = (below_done.get(child.pk, 0), below_total[child.pk])
         else:
             complete = (1 if counts.get(child.pk, {}).get(m.RESIDENTS) else 0, 1)
         rows.append(
@@ -397,6 +436,7 @@ def children_rows(area: Area, *, year: int | None = None, codes=HEADLINE) -> lis
                 {v.code: v for v in values},
                 complete,
                 peer_group_of(child, profiles),
+                bool(counts.get(child.pk, {}).get(m.RESIDENTS)),
             )
         )
     return rows
@@ -463,12 +503,12 @@ def ranking(
         for code in weights:
             value = row.values[code]
             child_gains = gains.get(row.area.pk, Counter())
-            at_end = _numerator_at(
+            at_end = numerator_at(
                 value.numerator, child_gains, value.indicator.numerator, after_end
             )
             score = _score(value, at_end)
             if (progress or not value.indicator.is_percent) and since is not None:
-                at_start = _numerator_at(
+                at_start = numerator_at(
                     value.numerator, child_gains, value.indicator.numerator, since
                 )
                 before = _score(value, at_start)

@@ -36,7 +36,11 @@ from hocvuso.monitoring.services.custom import (
     submit_custom_report,
 )
 from hocvuso.monitoring.services.quality import draw_spot_checks, quality_flags, record_spot_check
-from hocvuso.monitoring.services.reports import parse_report_period, request_report
+from hocvuso.monitoring.services.reports import (
+    parse_report_period,
+    recover_stale_reports,
+    request_report,
+)
 from hocvuso.monitoring.services.targets import set_peer_group, set_target
 from hocvuso.places.models import Area
 from hocvuso.places.selectors import areas_above
@@ -80,9 +84,7 @@ def dashboard(request, code):
         "values": values,
         "children": children,
         "headline": [BY_CODE[c] for c in HEADLINE],
-        "completeness": selectors.completeness(
-            area, children=[row.area for row in children] if children else None
-        ),
+        "completeness": selectors.completeness(area, rows=children),
         "as_of": timezone.localtime(),
         "team": Team.objects.filter(village=area).first()
         if area.level == Area.Level.VILLAGE
@@ -363,8 +365,24 @@ def _report(request, pk: int) -> Report:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def report_status(request, pk):
     report = _report(request, pk)
+    if request.method == "POST":
+        # Asked again (after a failure): a new request for the same area and period.
+        again = request_report(
+            area=report.area,
+            kind=report.kind,
+            start=report.period_start,
+            end=report.period_end,
+            requested_by=request.user,
+        )
+        messages.success(request, _("Đang tạo báo cáo; trang này cho biết khi nào xong."))
+        return redirect("monitoring:report_status", pk=again.pk)
+    # A report whose worker died would otherwise show "being made" for ever.
+    waiting = report.status in (Report.Status.PENDING, Report.Status.RUNNING)
+    if waiting and recover_stale_reports(reports=Report.objects.filter(pk=report.pk)):
+        report.refresh_from_db()
     context = {
         "report": report,
         "area": report.area,

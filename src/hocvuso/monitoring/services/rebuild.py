@@ -221,31 +221,29 @@ def own_weekly(village: Area) -> Counter:
     return found
 
 
-def weekly_by_area_under(
-    commune: Area, *, since: datetime.date, area_ids: set[int] | None = None
-) -> dict[int, Counter]:
-    """Weekly gains of each village of a commune, read from the records (villages keep no series).
+def weekly_by_village(village_ids: set[int], *, since: datetime.date) -> dict[int, Counter]:
+    """Weekly gains since `since` of each village, read from its records (villages keep no series).
 
-    Bounded by one commune's records, so its cost does not grow with the country.
+    Bounded by these villages' own records, so its cost does not grow with the country.
     """
     found: dict[int, Counter] = defaultdict(Counter)
+    if not village_ids:
+        return found
+    ids = sorted(village_ids)
     for name, family in _families(from_tallies=True).items():
         if family.day is None:
             continue
         rows = _grouped(
             family,
             weekly=True,
-            where="(a.parent_id = %s OR a.id = %s)",
-            params=[commune.pk, commune.pk],
+            where=f"a.id IN ({', '.join(['%s'] * len(ids))}) AND {family.day} >= %s",
+            params=[*ids, since],
             by_own_area=True,
         )
         for area_id, *keys, week, n in rows:
-            week = _as_date(week)
-            if week < since or (area_ids is not None and area_id not in area_ids):
-                continue
             for metric in _metrics_of(name, tuple(keys)):
                 if metric in m.WEEKLY_METRICS:
-                    found[area_id][(metric, week)] += n
+                    found[area_id][(metric, _as_date(week))] += n
     return found
 
 

@@ -1,7 +1,9 @@
 """Small server-rendered charts and number formats for the monitoring pages (no JavaScript)."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from hocvuso.monitoring.models import PeerGroup
@@ -116,3 +118,63 @@ def public_score(row) -> str:
     if 0 <= (base or 0) < SMALL_COUNT and (row.denominator is not None or row.numerator > 0):
         return "<5"
     return number(row.score)
+
+
+# The two long tables (a province's 168 communes, each with its headline figures) are rendered
+# here in one pass: as template loops they cost more than the rest of the page together.
+
+
+def _dashboard_link():
+    """code → URL of its dashboard; one reverse() for a whole table (codes are [0-9A-Z])."""
+    pattern = reverse("monitoring:dashboard", args=["CODE0"])
+    return lambda code: pattern.replace("CODE0", code)
+
+
+@register.simple_tag
+def children_table_rows(children):
+    """The rows of a dashboard's table of children: name, headline values, completeness."""
+    late = format_html('<span class="badge badge-late">{}</span>', _("chậm"))
+    link = _dashboard_link()
+    return format_html_join(
+        "",
+        '<tr{}><th scope="row"><a href="{}">{}</a>{}</th>{}<td>{}/{}</td></tr>',
+        (
+            (
+                mark_safe(' class="laggard"') if row.is_laggard else "",
+                link(row.area.code),
+                row.area.name,
+                late if row.is_laggard else "",
+                format_html_join(
+                    "", "<td>{}</td>", ((indicator_value(v),) for v in row.values.values())
+                ),
+                *row.completeness,
+            )
+            for row in children
+        ),
+    )
+
+
+@register.simple_tag
+def ranking_table_rows(rows):
+    """The rows of a ranking: rank, child, score, peer group, completeness."""
+    if not rows:
+        return format_html(
+            '<tr><td colspan="5">{}</td></tr>', _("Không có đơn vị nào trong nhóm này.")
+        )
+    link = _dashboard_link()
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td>'
+        "<td>{}/{}</td></tr>",
+        (
+            (
+                row.rank or "—",
+                link(row.area.code),
+                row.area.name,
+                number(row.score),
+                peer_label(row.peer_group),
+                *row.completeness,
+            )
+            for row in rows
+        ),
+    )
