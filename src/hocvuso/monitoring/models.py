@@ -23,6 +23,16 @@ class AreaCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["area", "metric", "slot"], name="unique_counter_slot")
         ]
+        indexes = [
+            # "Which children have residents" reads one small index for thousands of villages
+            # (a province's table), never the table: PostgreSQL answers from the index alone.
+            models.Index(
+                fields=["area"],
+                include=["value"],
+                condition=models.Q(metric="residents"),
+                name="counter_residents_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.area_id}:{self.metric}[{self.slot}]={self.value}"

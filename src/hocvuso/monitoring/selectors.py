@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from hocvuso.monitoring import metrics as m
@@ -295,6 +295,7 @@ def indicator_values(
     targets: dict[str, EffectiveTarget] | None = None,
     schedule: bool = False,
     with_trend: bool = True,
+    with_forecast: bool = True,
 ) -> list[IndicatorValue]:
     """Each indicator of the area with its target, forecast and 12-week trend."""
     today = timezone.localdate()
@@ -316,7 +317,10 @@ def indicator_values(
             _sum(counts, indicator.denominator) if indicator.denominator else None,
             targets.get(indicator.code),
         )
-        value.forecast = on_schedule(value, today) if schedule else forecast(value, gains, today)
+        if with_forecast:
+            value.forecast = (
+                on_schedule(value, today) if schedule else forecast(value, gains, today)
+            )
         if with_trend:
             value.trend = _trend(value, gains, today)
         found.append(value)
@@ -362,19 +366,21 @@ def peer_group_of(area: Area, profiles: dict[int, str] | None = None) -> str:
     return PeerGroup.RURAL
 
 
-def _children_with_residents(parent_ids: list[int]) -> dict[int, int]:
-    """For each of these areas, how many of its active children have residents: one sum in SQL."""
+def _children_with_residents(parent_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For each of these areas: (active children with residents, active children), in one query.
+
+    Each child's residents are summed over its slots from the partial index on that metric.
+    """
     counter, area = AreaCounter._meta.db_table, Area._meta.db_table
     marks = ", ".join(["%s"] * len(parent_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT parent_id, COUNT(*) FROM (SELECT a.parent_id FROM {counter} c "
-            f"JOIN {area} a ON a.id = c.area_id WHERE a.parent_id IN ({marks}) AND a.is_active "
-            "AND c.metric = %s GROUP BY a.parent_id, c.area_id HAVING SUM(c.value) > 0) x "
-            "GROUP BY parent_id",
-            [*parent_ids, m.RESIDENTS],
+            f"SELECT a.parent_id, SUM(CASE WHEN (SELECT SUM(c.value) FROM {counter} c "
+            "WHERE c.area_id = a.id AND c.metric = %s) > 0 THEN 1 ELSE 0 END), COUNT(*) "
+            f"FROM {area} a WHERE a.parent_id IN ({marks}) AND a.is_active GROUP BY a.parent_id",
+            [m.RESIDENTS, *parent_ids],
         )
-        return dict(cursor.fetchall())
+        return {parent: (int(done), total) for parent, done, total in cursor.fetchall()}
 
 
 @dataclass
@@ -390,8 +396,13 @@ class ChildRow:
         return any(v.is_behind for v in self.values.values())
 
 
-def children_rows(area: Area, *, year: int | None = None, codes=HEADLINE) -> list[ChildRow]:
-    """The children of an area with their headline indicators: drill-down and laggards."""
+def children_rows(
+    area: Area, *, year: int | None = None, codes=HEADLINE, with_forecast: bool = True
+) -> list[ChildRow]:
+    """The children of an area with their headline indicators: drill-down and laggards.
+
+    A ranking, which marks no laggard, asks `with_forecast=False` and reads no weekly series.
+    """
     today = timezone.localdate()
     children = active_children(area)
     if not children:
@@ -405,14 +416,11 @@ def children_rows(area: Area, *, year: int | None = None, codes=HEADLINE) -> lis
     since = this_week - datetime.timedelta(weeks=forecast_weeks())
     # Villages keep no weekly series: their laggards are judged against the calendar instead.
     villages = children[0].level == Area.Level.VILLAGE
-    gains = {} if villages else gains_over(ids, since, this_week, wanted)
+    # A forecast reads the pace of the numerators only.
+    paced = {metric for code in codes for metric in BY_CODE[code].numerator}
+    gains = {} if villages or not with_forecast else gains_over(ids, since, this_week, paced)
     targets = effective_targets_of(children, year or today.year)
-    below_total = dict(
-        Area.objects.filter(parent__in=ids, is_active=True)
-        .values_list("parent_id")
-        .annotate(n=Count("id"))
-    )
-    below_done = _children_with_residents(ids)
+    below = _children_with_residents(ids)
     profiles = dict(AreaProfile.objects.filter(area__in=ids).values_list("area_id", "peer_group"))
     rows = []
     for child in children:
@@ -425,9 +433,10 @@ def children_rows(area: Area, *, year: int | None = None, codes=HEADLINE) -> lis
             targets=targets[child.pk],
             schedule=villages,
             with_trend=False,
+            with_forecast=with_forecast,
         )
-        if below_total.get(child.pk):
-            complete = (below_done.get(child.pk, 0), below_total[child.pk])
+        if child.pk in below:
+            complete = below[child.pk]
         else:
             complete = (1 if counts.get(child.pk, {}).get(m.RESIDENTS) else 0, 1)
         rows.append(
@@ -483,7 +492,7 @@ def ranking(
     """
     today = timezone.localdate()
     end = min(end or today, today)
-    rows = children_rows(area, year=year or end.year, codes=tuple(weights))
+    rows = children_rows(area, year=year or end.year, codes=tuple(weights), with_forecast=False)
     if peer_group:
         rows = [row for row in rows if row.peer_group == peer_group]
     since = m.week_of(start) if start else None

@@ -6,202 +6,546 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0003_personal_data_access'),
-        ('places', '0001_area_tree'),
+        ("people", "0003_personal_data_access"),
+        ("places", "0001_area_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomIndicator',
+            name="CustomIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên chỉ số')),
-                ('value_type', models.CharField(choices=[('percent', 'Tỷ lệ (%)'), ('integer', 'Số nguyên'), ('decimal', 'Số thập phân')], max_length=8, verbose_name='kiểu giá trị')),
-                ('frequency', models.CharField(choices=[('month', 'Hằng tháng'), ('quarter', 'Hằng quý'), ('year', 'Hằng năm')], max_length=8, verbose_name='kỳ báo cáo')),
-                ('description', models.TextField(blank=True, verbose_name='cách tính')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang sử dụng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=200, verbose_name="tên chỉ số")),
+                (
+                    "value_type",
+                    models.CharField(
+                        choices=[
+                            ("percent", "Tỷ lệ (%)"),
+                            ("integer", "Số nguyên"),
+                            ("decimal", "Số thập phân"),
+                        ],
+                        max_length=8,
+                        verbose_name="kiểu giá trị",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("month", "Hằng tháng"),
+                            ("quarter", "Hằng quý"),
+                            ("year", "Hằng năm"),
+                        ],
+                        max_length=8,
+                        verbose_name="kỳ báo cáo",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="cách tính")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang sử dụng")),
             ],
             options={
-                'verbose_name': 'chỉ số báo cáo thủ công',
-                'verbose_name_plural': 'chỉ số báo cáo thủ công',
-                'ordering': ['code'],
+                "verbose_name": "chỉ số báo cáo thủ công",
+                "verbose_name_plural": "chỉ số báo cáo thủ công",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='AreaProfile',
+            name="AreaProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('peer_group', models.CharField(choices=[('urban', 'Phường (đô thị)'), ('rural', 'Xã nông thôn'), ('mountain', 'Xã miền núi, vùng cao'), ('special', 'Đặc khu')], max_length=16, verbose_name='nhóm so sánh')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('area', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring_profile', to='places.area')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "peer_group",
+                    models.CharField(
+                        choices=[
+                            ("urban", "Phường (đô thị)"),
+                            ("rural", "Xã nông thôn"),
+                            ("mountain", "Xã miền núi, vùng cao"),
+                            ("special", "Đặc khu"),
+                        ],
+                        max_length=16,
+                        verbose_name="nhóm so sánh",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "area",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring_profile",
+                        to="places.area",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhóm so sánh của địa bàn',
-                'verbose_name_plural': 'nhóm so sánh của địa bàn',
+                "verbose_name": "nhóm so sánh của địa bàn",
+                "verbose_name_plural": "nhóm so sánh của địa bàn",
             },
         ),
         migrations.CreateModel(
-            name='Commendation',
+            name="Commendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('praise', 'Biểu dương'), ('award', 'Khen thưởng')], max_length=8, verbose_name='hình thức')),
-                ('recipient_type', models.CharField(choices=[('person', 'Cá nhân'), ('team', 'Tổ công nghệ số cộng đồng'), ('locality', 'Địa phương')], max_length=10, verbose_name='đối tượng')),
-                ('recipient_name', models.CharField(max_length=200, verbose_name='tên người, tổ hoặc địa phương')),
-                ('reason', models.CharField(max_length=500, verbose_name='thành tích')),
-                ('decision_number', models.CharField(blank=True, max_length=50, verbose_name='số quyết định')),
-                ('awarded_on', models.DateField(verbose_name='ngày khen')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.area')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("praise", "Biểu dương"), ("award", "Khen thưởng")],
+                        max_length=8,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                (
+                    "recipient_type",
+                    models.CharField(
+                        choices=[
+                            ("person", "Cá nhân"),
+                            ("team", "Tổ công nghệ số cộng đồng"),
+                            ("locality", "Địa phương"),
+                        ],
+                        max_length=10,
+                        verbose_name="đối tượng",
+                    ),
+                ),
+                (
+                    "recipient_name",
+                    models.CharField(max_length=200, verbose_name="tên người, tổ hoặc địa phương"),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="thành tích")),
+                (
+                    "decision_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="số quyết định"),
+                ),
+                ("awarded_on", models.DateField(verbose_name="ngày khen")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.area",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'biểu dương, khen thưởng',
-                'verbose_name_plural': 'biểu dương, khen thưởng',
-                'ordering': ['-awarded_on', '-id'],
+                "verbose_name": "biểu dương, khen thưởng",
+                "verbose_name_plural": "biểu dương, khen thưởng",
+                "ordering": ["-awarded_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CounterRebuild',
+            name="CounterRebuild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('seconds', models.FloatField()),
-                ('rows', models.PositiveIntegerField()),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("seconds", models.FloatField()),
+                ("rows", models.PositiveIntegerField()),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('month', 'Báo cáo tháng'), ('quarter', 'Báo cáo quý'), ('year', 'Báo cáo năm'), ('midterm', 'Sơ kết giữa kỳ 2027'), ('final', 'Tổng kết 2030')], max_length=8, verbose_name='loại báo cáo')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('status', models.CharField(choices=[('pending', 'Đang chờ'), ('running', 'Đang tạo'), ('ready', 'Đã xong'), ('failed', 'Lỗi')], default='pending', max_length=8)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('xlsx', models.FileField(blank=True, upload_to='reports/')),
-                ('pdf', models.FileField(blank=True, upload_to='reports/')),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.area')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "Báo cáo tháng"),
+                            ("quarter", "Báo cáo quý"),
+                            ("year", "Báo cáo năm"),
+                            ("midterm", "Sơ kết giữa kỳ 2027"),
+                            ("final", "Tổng kết 2030"),
+                        ],
+                        max_length=8,
+                        verbose_name="loại báo cáo",
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Đang chờ"),
+                            ("running", "Đang tạo"),
+                            ("ready", "Đã xong"),
+                            ("failed", "Lỗi"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("xlsx", models.FileField(blank=True, upload_to="reports/")),
+                ("pdf", models.FileField(blank=True, upload_to="reports/")),
+                ("error", models.CharField(blank=True, max_length=300)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.area",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo định kỳ',
-                'verbose_name_plural': 'báo cáo định kỳ',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "báo cáo định kỳ",
+                "verbose_name_plural": "báo cáo định kỳ",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SpotCheck',
+            name="SpotCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300)),
-                ('drawn_at', models.DateTimeField(auto_now_add=True)),
-                ('result', models.CharField(choices=[('pending', 'Chưa kiểm tra'), ('confirmed', 'Đúng như ghi nhận'), ('not_confirmed', 'Không đúng'), ('unreachable', 'Không liên hệ được')], default='pending', max_length=16, verbose_name='kết quả')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú')),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.area')),
-                ('drawn_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('milestone', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.milestoneevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                ("drawn_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chưa kiểm tra"),
+                            ("confirmed", "Đúng như ghi nhận"),
+                            ("not_confirmed", "Không đúng"),
+                            ("unreachable", "Không liên hệ được"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="kết quả",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú")),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.area",
+                    ),
+                ),
+                (
+                    "drawn_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "milestone",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.milestoneevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kiểm tra xác suất',
-                'verbose_name_plural': 'kiểm tra xác suất',
-                'ordering': ['-drawn_at', 'id'],
+                "verbose_name": "kiểm tra xác suất",
+                "verbose_name_plural": "kiểm tra xác suất",
+                "ordering": ["-drawn_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Tally',
+            name="Tally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=16)),
-                ('object_id', models.BigIntegerField()),
-                ('count', models.IntegerField(default=0)),
-                ('first_on', models.DateField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=16)),
+                ("object_id", models.BigIntegerField()),
+                ("count", models.IntegerField(default=0)),
+                ("first_on", models.DateField(null=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='unique_tally')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "object_id"), name="unique_tally")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AreaCounter',
+            name="AreaCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(max_length=40)),
-                ('slot', models.PositiveSmallIntegerField(default=0)),
-                ('value', models.BigIntegerField(default=0)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("metric", models.CharField(max_length=40)),
+                ("slot", models.PositiveSmallIntegerField(default=0)),
+                ("value", models.BigIntegerField(default=0)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.area",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('area', 'metric', 'slot'), name='unique_counter_slot')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "metric", "slot"), name="unique_counter_slot"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CustomReport',
+            name="CustomReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(verbose_name='kỳ báo cáo')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='giá trị')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú')),
-                ('status', models.CharField(choices=[('draft', 'Bản nháp'), ('submitted', 'Đã gửi, chờ duyệt'), ('approved', 'Đã duyệt')], default='draft', max_length=10)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.area')),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='monitoring.customindicator')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="kỳ báo cáo")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="giá trị"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Bản nháp"),
+                            ("submitted", "Đã gửi, chờ duyệt"),
+                            ("approved", "Đã duyệt"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.area",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="monitoring.customindicator",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo chỉ số',
-                'verbose_name_plural': 'báo cáo chỉ số',
-                'ordering': ['-period_start', 'indicator__code'],
-                'constraints': [models.UniqueConstraint(fields=('area', 'indicator', 'period_start'), name='unique_custom_report')],
+                "verbose_name": "báo cáo chỉ số",
+                "verbose_name_plural": "báo cáo chỉ số",
+                "ordering": ["-period_start", "indicator__code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "indicator", "period_start"), name="unique_custom_report"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=40, verbose_name='chỉ tiêu')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('kind', models.CharField(choices=[('percent', 'Tỷ lệ (%)'), ('absolute', 'Số lượng')], max_length=8, verbose_name='loại chỉ tiêu')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='mức chỉ tiêu')),
-                ('deadline', models.DateField(verbose_name='hạn hoàn thành')),
-                ('set_at', models.DateTimeField(auto_now=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.area')),
-                ('set_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=40, verbose_name="chỉ tiêu")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("percent", "Tỷ lệ (%)"), ("absolute", "Số lượng")],
+                        max_length=8,
+                        verbose_name="loại chỉ tiêu",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="mức chỉ tiêu"
+                    ),
+                ),
+                ("deadline", models.DateField(verbose_name="hạn hoàn thành")),
+                ("set_at", models.DateTimeField(auto_now=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.area",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu',
-                'verbose_name_plural': 'chỉ tiêu',
-                'constraints': [models.UniqueConstraint(fields=('area', 'indicator', 'year'), name='unique_target')],
+                "verbose_name": "chỉ tiêu",
+                "verbose_name_plural": "chỉ tiêu",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "indicator", "year"), name="unique_target"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WeeklyCounter',
+            name="WeeklyCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(max_length=40)),
-                ('week', models.DateField()),
-                ('slot', models.PositiveSmallIntegerField(default=0)),
-                ('value', models.BigIntegerField(default=0)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("metric", models.CharField(max_length=40)),
+                ("week", models.DateField()),
+                ("slot", models.PositiveSmallIntegerField(default=0)),
+                ("value", models.BigIntegerField(default=0)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.area",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('area', 'metric', 'week', 'slot'), name='unique_weekly_counter_slot')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "metric", "week", "slot"), name="unique_weekly_counter_slot"
+                    )
+                ],
             },
         ),
     ]

@@ -2,7 +2,7 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -133,25 +133,19 @@ def _dashboard_link():
 @register.simple_tag
 def children_table_rows(children):
     """The rows of a dashboard's table of children: name, headline values, completeness."""
-    late = format_html('<span class="badge badge-late">{}</span>', _("chậm"))
+    late = format_html(' <span class="badge badge-late">{}</span>', _("chậm"))
     link = _dashboard_link()
-    return format_html_join(
-        "",
-        '<tr{}><th scope="row"><a href="{}">{}</a>{}</th>{}<td>{}/{}</td></tr>',
-        (
-            (
-                mark_safe(' class="laggard"') if row.is_laggard else "",
-                link(row.area.code),
-                row.area.name,
-                late if row.is_laggard else "",
-                format_html_join(
-                    "", "<td>{}</td>", ((indicator_value(v),) for v in row.values.values())
-                ),
-                *row.completeness,
-            )
-            for row in children
-        ),
-    )
+    rows = []
+    for row in children:
+        # Figures are digits and signs: only the name needs escaping.
+        cells = "".join(f"<td>{indicator_value(v)}</td>" for v in row.values.values())
+        marked, badge = (' class="laggard"', late) if row.is_laggard else ("", "")
+        rows.append(
+            f'<tr{marked}><th scope="row"><a href="{link(row.area.code)}">'
+            f"{escape(row.area.name)}</a>{badge}</th>{cells}"
+            f"<td>{row.completeness[0]}/{row.completeness[1]}</td></tr>"
+        )
+    return mark_safe("".join(rows))
 
 
 @register.simple_tag
