@@ -4,6 +4,8 @@ one HTTP request on loopback."""
 import http.client
 import os
 import platform
+import shutil
+import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,3 +98,16 @@ def http_request(
         return response.status, response.headers, response.read()
     finally:
         conn.close()
+
+
+def ensure_wrk() -> None:
+    """wrk, the load client: installed from Debian when missing (as root), else a clear exit."""
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        sys.exit("wrk is missing: install it with `apt-get install -y wrk` (as root).")
+    print("installing wrk from Debian …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=True)

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from common import SRC, http_request, postgres_database, print_machine
+from common import SRC, ensure_wrk, http_request, postgres_database, print_machine
 
 ROOT = SRC.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -488,14 +488,6 @@ def run_wrk(port: int, path: str, *, cookies: list[str], tokens: list[str], step
         after.ru_stime - before.ru_stime
     )
     return figures
-
-
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() != 0:
-        sys.exit("wrk is missing: install it with `apt-get install -y wrk` (as root).")
-    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)
 
 
 def cookie_header(session: str, csrf: str = "") -> str:

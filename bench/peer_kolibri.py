@@ -39,7 +39,7 @@ import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from common import SRC, http_request, postgres_database, print_machine
+from common import SRC, ensure_wrk, http_request, postgres_database, print_machine
 
 ROOT = SRC.parent
 PEER = ROOT / "var" / "peer"
@@ -737,8 +737,7 @@ class _nothing:
 
 def main() -> None:
     args = parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: install it with `apt-get install -y wrk` (as root).")
+    ensure_wrk()
     run(args)
 
 
