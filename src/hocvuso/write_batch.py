@@ -59,7 +59,7 @@ def write_batch(*, savepoint: bool = True) -> Iterator[None]:
             _current.reset(token)
 
 
-def _surviving(batch: _Batch) -> list["_Item"]:
+def _surviving(batch: _Batch) -> list[_Item]:
     """The batch's items still in the on-commit list: none of a rolled-back savepoint."""
     return [
         entry[1]
@@ -75,7 +75,7 @@ def _finish(batch: _Batch) -> None:
         if not items:
             return
         stage = min(batch.finishers[item.key][0] for item in items)
-        keys = {key for key, (at, _finish) in batch.finishers.items() if at == stage}
+        keys = {key for key, (at, _run) in batch.finishers.items() if at == stage}
         taken = [item for item in items if item.key in keys]
         gone = {id(item) for item in taken}
         connection.run_on_commit = [
@@ -102,7 +102,7 @@ def defer(key: str, value: Any, finish: Callable[[list[Any]], None], *, stage: i
 
 
 def deferred(key: str) -> list[Any]:
-    """The values deferred under `key` in the open batch so far, but those rolled back."""
+    """The values deferred under `key` in the open batch so far, except those rolled back."""
     batch = _current.get()
     if batch is None:
         return []
